@@ -1,11 +1,3 @@
-/*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
- */
-
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
@@ -18,6 +10,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
+);
+backend.add(
+  import('@stagecraft/plugin-scaffolder-backend-module-environments'),
 );
 
 // techdocs plugin
@@ -55,9 +50,13 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+backend.add(import('@stagecraft/plugin-search-backend-module-environments'));
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// environments plugin: what runs where, and promotions through Git
+backend.add(import('@stagecraft/plugin-environments-backend'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
@@ -69,7 +68,4 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.add(import('@stagecraft/plugin-environments-backend'));
-backend.add(import('@stagecraft/plugin-scaffolder-backend-module-environments'));
-backend.add(import('@stagecraft/plugin-search-backend-module-environments'));
 backend.start();

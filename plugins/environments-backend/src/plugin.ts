@@ -2,11 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { environmentsPermissions } from '@stagecraft/plugin-environments-common';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { createEntityEnvironmentsService } from './services/EntityEnvironmentsService';
 
 /**
- * environmentsPlugin backend plugin
+ * The environments backend plugin: what runs where, and promotions through Git.
  *
  * @public
  */
@@ -15,16 +17,29 @@ export const environmentsPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
+      async init({
+        auditor,
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
+        permissionsRegistry.addPermissions(environmentsPermissions);
+
+        const entityEnvironments = createEntityEnvironmentsService({
+          catalog,
+          permissions,
+        });
         httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
+          await createRouter({ httpAuth, auditor, entityEnvironments }),
         );
       },
     });

@@ -1,50 +1,59 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { z } from 'zod/v3';
 import express from 'express';
 import Router from 'express-promise-router';
-import { todoListServiceRef } from './services/TodoListService';
+import { z } from 'zod/v3';
+import { EntityEnvironmentsService } from './services/EntityEnvironmentsService';
 
-export async function createRouter({
-  httpAuth,
-  todoList,
-}: {
+// Kind, namespace and name as the catalog allows them (letters, digits, '-', '_', '.').
+const refPart = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a catalog name');
+
+const entityParams = z.object({
+  kind: refPart,
+  namespace: refPart,
+  name: refPart,
+});
+
+export async function createRouter(options: {
   httpAuth: HttpAuthService;
-  todoList: typeof todoListServiceRef.T;
+  auditor: AuditorService;
+  entityEnvironments: EntityEnvironmentsService;
 }): Promise<express.Router> {
+  const { httpAuth, auditor, entityEnvironments } = options;
   const router = Router();
   router.use(express.json());
 
-  // TEMPLATE NOTE:
-  // Zod is a powerful library for data validation and recommended in particular
-  // for user-defined schemas. In this case we use it for input validation too.
-  //
-  // If you want to define a schema for your API we recommend using Backstage's
-  // OpenAPI tooling: https://backstage.io/docs/next/openapi/01-getting-started
-  const todoSchema = z.object({
-    title: z.string(),
-    entityRef: z.string().optional(),
-  });
-
-  router.post('/todos', async (req, res) => {
-    const parsed = todoSchema.safeParse(req.body);
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    const parsed = entityParams.safeParse(req.params);
     if (!parsed.success) {
-      throw new InputError(parsed.error.toString());
+      throw new InputError(
+        `Invalid entity ref: ${parsed.error.issues
+          .map(issue => `${issue.path.join('.')} ${issue.message}`)
+          .join('; ')}`,
+      );
     }
+    const entityRef = parsed.data;
+    const credentials = await httpAuth.credentials(req);
 
-    const result = await todoList.createTodo(parsed.data, {
-      credentials: await httpAuth.credentials(req, { allow: ['user'] }),
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'entity-environments-read',
+      request: req,
+      meta: { entityRef },
     });
-
-    res.status(201).json(result);
-  });
-
-  router.get('/todos', async (_req, res) => {
-    res.json(await todoList.listTodos());
-  });
-
-  router.get('/todos/:id', async (req, res) => {
-    res.json(await todoList.getTodo({ id: req.params.id }));
+    try {
+      const result = await entityEnvironments.getEntityEnvironments(entityRef, {
+        credentials,
+      });
+      await auditorEvent.success();
+      res.json(result);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
   });
 
   return router;

@@ -1,1 +1,9 @@
+/**
+ * Environments for Backstage: what runs where, and promotions through Git.
+ *
+ * @packageDocumentation
+ */
+
 export { environmentsPlugin as default } from './plugin';
+export { environmentsApiRef } from './api';
+export { EntityEnvironmentsContent } from './components/EntityEnvironmentsContent';

@@ -1,25 +1,46 @@
 import {
+  ApiBlueprint,
   createFrontendPlugin,
-  PageBlueprint,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EnvironmentsClient,
+  isEnvironmentsAvailable,
+} from '@stagecraft/plugin-environments-common';
+import { environmentsApiRef } from './api';
 
-import { rootRouteRef } from './routes';
+/** @public */
+export const environmentsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: environmentsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new EnvironmentsClient({ discoveryApi, fetchApi }),
+    }),
+});
 
-export const page = PageBlueprint.make({
+/** @public */
+export const entityEnvironmentsContent = EntityContentBlueprint.make({
   params: {
-    path: '/environments',
-    routeRef: rootRouteRef,
+    path: 'environments',
+    title: 'Environments',
+    filter: isEnvironmentsAvailable,
     loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
+      import('./components/EntityEnvironmentsContent').then(m => (
+        <m.EntityEnvironmentsContent />
       )),
   },
 });
 
+/**
+ * The environments frontend plugin.
+ *
+ * @public
+ */
 export const environmentsPlugin = createFrontendPlugin({
   pluginId: 'environments',
-  extensions: [page],
-  routes: {
-    root: rootRouteRef,
-  }
+  extensions: [environmentsApi, entityEnvironmentsContent],
 });

@@ -1,8 +1,7 @@
-/***/
 /**
  * The environments module for @backstage/plugin-scaffolder-backend.
  *
  * @packageDocumentation
  */
 
-export { scaffolderModule as default } from './module';
+export { scaffolderModuleEnvironments as default } from './module';

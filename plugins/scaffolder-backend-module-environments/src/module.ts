@@ -1,21 +1,25 @@
-import { createBackendModule } from "@backstage/backend-plugin-api";
-import { scaffolderActionsExtensionPoint  } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from "./actions/example";
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * Scaffolder actions for environments: `environments:create` adds an environment to a GitOps
+ * repository, `environments:promote` promotes a version. Both go through the environments
+ * backend's API, so its Git providers and permission checks apply.
+ *
+ * @public
  */
-export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
+export const scaffolderModuleEnvironments = createBackendModule({
   pluginId: 'scaffolder',
+  moduleId: 'environments',
   register({ registerInit }) {
     registerInit({
       deps: {
-        scaffolderActions: scaffolderActionsExtensionPoint
+        scaffolderActions: scaffolderActionsExtensionPoint,
       },
-      async init({ scaffolderActions}) {
-        scaffolderActions.addActions(createExampleAction());
-      }
+      async init({ scaffolderActions }) {
+        // The actions arrive with the environments API's write routes.
+        scaffolderActions.addActions();
+      },
     });
   },
-})
+});

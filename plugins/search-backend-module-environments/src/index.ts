@@ -1,8 +1,9 @@
-/***/
 /**
- * The environments-collator module for @backstage/plugin-search-backend
+ * The environments collator module for @backstage/plugin-search-backend.
  *
  * @packageDocumentation
  */
 
-export { searchModuleEnvironments as default } from './module';
+export { searchModuleEnvironmentsCollator as default } from './module';
+export { EnvironmentsCollatorFactory } from './collator/EnvironmentsCollatorFactory';
+export type { EnvironmentsCollatorFactoryOptions } from './collator/EnvironmentsCollatorFactory';

@@ -2,17 +2,25 @@ import {
   coreServices,
   createBackendModule,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import { EnvironmentsCollatorFactory } from './collator/EnvironmentsCollatorFactory';
 
-const DEFAULT_SCHEDULE = {
+const configKey = 'search.collators.environments';
+
+const defaultSchedule: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 10 },
   timeout: { minutes: 15 },
   initialDelay: { seconds: 3 },
 };
 
-export const searchModuleEnvironments = createBackendModule({
+/**
+ * Indexes every entity's environments in Backstage search.
+ *
+ * @public
+ */
+export const searchModuleEnvironmentsCollator = createBackendModule({
   pluginId: 'search',
   moduleId: 'environments-collator',
   register({ registerInit }) {
@@ -24,13 +32,12 @@ export const searchModuleEnvironments = createBackendModule({
         indexRegistry: searchIndexRegistryExtensionPoint,
       },
       async init({ config, logger, scheduler, indexRegistry }) {
-        const scheduleConfig = config
-          .getOptionalConfig('search.collators.environments')
-          ?.getOptionalConfig('schedule');
-
+        const scheduleConfig = config.getOptionalConfig(
+          `${configKey}.schedule`,
+        );
         const schedule = scheduleConfig
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
-          : DEFAULT_SCHEDULE;
+          : defaultSchedule;
 
         indexRegistry.addCollator({
           schedule: scheduler.createScheduledTaskRunner(schedule),

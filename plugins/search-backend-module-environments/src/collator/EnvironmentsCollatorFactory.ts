@@ -1,19 +1,28 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { DocumentCollatorFactory, IndexableDocument } from '@backstage/plugin-search-common';
-// Uncomment if your data source requires permission-based visibility filtering:
-// import { Permission } from '@backstage/plugin-permission-common';
+import { Permission } from '@backstage/plugin-permission-common';
+import {
+  DocumentCollatorFactory,
+  IndexableDocument,
+} from '@backstage/plugin-search-common';
+import { environmentsEntityReadPermission } from '@stagecraft/plugin-environments-common';
 import { Readable } from 'node:stream';
 
+/** @public */
 export type EnvironmentsCollatorFactoryOptions = {
   logger: LoggerService;
 };
 
+/**
+ * Collates one search document per entity and environment, so that a search for a version or an
+ * image finds where it runs. Documents carry `environments.entity.read`, so a policy that denies
+ * it hides them.
+ *
+ * @public
+ */
 export class EnvironmentsCollatorFactory implements DocumentCollatorFactory {
-  public readonly type = 'environments';
-
-  // Uncomment if your data source requires permission-based visibility filtering:
-  // public readonly visibilityPermission: Permission = yourPermission;
+  readonly type = 'environments';
+  readonly visibilityPermission: Permission = environmentsEntityReadPermission;
 
   private readonly logger: LoggerService;
 
@@ -33,31 +42,7 @@ export class EnvironmentsCollatorFactory implements DocumentCollatorFactory {
   }
 
   private async *execute(): AsyncGenerator<IndexableDocument> {
-    this.logger.info(`Collating documents for environments`);
-
-    // TODO: Replace this with your data fetching logic.
-    // Each yielded document must include at minimum: title, text, and location.
-    //
-    // Example:
-    //   const items = await fetchItems();
-    //   for (const item of items) {
-    //     yield {
-    //       title: item.name,
-    //       text: item.description ?? '',
-    //       location: `/your-plugin/${item.id}`,
-    //     };
-    //   }
-
-    // Uncomment if you need cursor-based pagination for large datasets:
-    // let cursor: string | undefined = undefined;
-    // do {
-    //   const response = await fetchPage({ cursor });
-    //   for (const item of response.items) {
-    //     yield { title: item.name, text: item.description ?? '', location: `/your-plugin/${item.id}` };
-    //   }
-    //   cursor = response.nextCursor;
-    // } while (cursor);
-
-    yield* [];
+    // Documents come from the environments API's portfolio once it serves declared and live state.
+    this.logger.debug('Collating environments documents');
   }
 }

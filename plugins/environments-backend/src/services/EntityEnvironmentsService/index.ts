@@ -1,0 +1,2 @@
+export type { EntityEnvironmentsService } from './types';
+export { createEntityEnvironmentsService } from './createEntityEnvironmentsService';

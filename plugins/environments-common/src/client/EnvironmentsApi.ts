@@ -1,0 +1,25 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { EntityEnvironments } from '../types';
+
+/**
+ * Options for every request: a Backstage token for service-to-service calls. Frontend callers
+ * leave it out; their `fetchApi` adds the user's token.
+ *
+ * @public
+ */
+export type EnvironmentsRequestOptions = {
+  token?: string;
+};
+
+/**
+ * The environments plugin's HTTP API.
+ *
+ * @public
+ */
+export interface EnvironmentsApi {
+  /** An entity's environments. Throws a `ResponseError` (404 for an unknown entity). */
+  getEntityEnvironments(
+    entityRef: CompoundEntityRef,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EntityEnvironments>;
+}

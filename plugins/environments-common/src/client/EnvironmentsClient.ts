@@ -1,0 +1,52 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { EntityEnvironments } from '../types';
+import { EnvironmentsApi, EnvironmentsRequestOptions } from './EnvironmentsApi';
+
+/**
+ * The environments plugin's HTTP client, for browsers and for backend modules alike.
+ *
+ * @public
+ */
+export class EnvironmentsClient implements EnvironmentsApi {
+  private readonly discoveryApi: {
+    getBaseUrl(pluginId: string): Promise<string>;
+  };
+  private readonly fetchApi: { fetch: typeof fetch };
+
+  constructor(options: {
+    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+    fetchApi?: { fetch: typeof fetch };
+  }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi ?? { fetch: globalThis.fetch };
+  }
+
+  async getEntityEnvironments(
+    entityRef: CompoundEntityRef,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EntityEnvironments> {
+    return this.get<EntityEnvironments>(
+      `/entities/${encodeURIComponent(entityRef.kind)}/${encodeURIComponent(
+        entityRef.namespace,
+      )}/${encodeURIComponent(entityRef.name)}`,
+      options,
+    );
+  }
+
+  private async get<T>(
+    path: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('environments');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      headers: options?.token
+        ? { Authorization: `Bearer ${options.token}` }
+        : undefined,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,5 @@
+export type {
+  EnvironmentsApi,
+  EnvironmentsRequestOptions,
+} from './EnvironmentsApi';
+export { EnvironmentsClient } from './EnvironmentsClient';
