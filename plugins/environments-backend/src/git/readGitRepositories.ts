@@ -1,0 +1,57 @@
+import {
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { durationToMilliseconds } from '@backstage/types';
+import os from 'node:os';
+import path from 'node:path';
+import { PlainGitRepository } from './PlainGitRepository';
+import { GitRepository } from './types';
+
+/**
+ * The plain-git repositories of `environments.repositories`, by name.
+ *
+ * @public
+ */
+export function readGitRepositories(options: {
+  config: RootConfigService;
+  logger: LoggerService;
+}): Map<string, GitRepository> {
+  const { config, logger } = options;
+  const cacheDir =
+    config.getOptionalString('environments.cacheDirectory') ??
+    path.join(
+      config.getOptionalString('backend.workingDirectory') ?? os.tmpdir(),
+      'stagecraft-environments',
+      'git',
+    );
+
+  const repositories = new Map<string, GitRepository>();
+  const section = config.getOptionalConfig('environments.repositories');
+  for (const name of section?.keys() ?? []) {
+    const entry = section!.getConfig(name);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+      throw new InputError(
+        `environments.repositories.${name}: a repository name may hold letters, digits, '.', '_' and '-' only`,
+      );
+    }
+    repositories.set(
+      name,
+      new PlainGitRepository({
+        name,
+        url: entry.getString('url'),
+        branch: entry.getOptionalString('branch'),
+        refreshIntervalMs: entry.has('refreshInterval')
+          ? durationToMilliseconds(
+              readDurationFromConfig(entry, { key: 'refreshInterval' }),
+            )
+          : undefined,
+        cacheDir,
+        logger: logger.child({ repository: name }),
+      }),
+    );
+  }
+  return repositories;
+}
