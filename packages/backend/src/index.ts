@@ -57,6 +57,8 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // environments plugin: what runs where, and promotions through Git
 backend.add(import('@stagecraft/plugin-environments-backend'));
+// the demo's GitOps repository (only when `stagecraftDemo` is configured)
+backend.add(import('./demo/demoGitOpsModule'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
