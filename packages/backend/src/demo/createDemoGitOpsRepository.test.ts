@@ -38,7 +38,7 @@ describe('createDemoGitOpsRepository', () => {
     expect(log[0]).toBe(
       `Ana Dev|${demoHistory[demoHistory.length - 1].message}`,
     );
-    expect(git(target, 'show', 'HEAD~4:' + file)).toContain('newTag: "1.3.2"');
+    expect(git(target, 'show', `HEAD~4:${file}`)).toContain('newTag: "1.3.2"');
   });
 
   it('leaves an existing repository alone', () => {
