@@ -21,6 +21,13 @@ export interface Config {
         refreshInterval?: HumanDuration | string;
       };
     };
+    /** Reading live state from the clusters of the `kubernetes:` block. */
+    clusters?: {
+      /** How long one call to a cluster may take; default 5 seconds. */
+      timeout?: HumanDuration | string;
+      /** How long one list of a kind in a namespace serves every entity; default 10 seconds. */
+      cacheTtl?: HumanDuration | string;
+    };
     /**
      * Where cached clones of plain-git repositories are kept; default: a folder under
      * `backend.workingDirectory`, or under the system's temporary folder.

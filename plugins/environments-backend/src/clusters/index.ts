@@ -1,0 +1,3 @@
+export { createLiveStateReader } from './createLiveStateReader';
+export type { LiveStateReaderOptions } from './createLiveStateReader';
+export * from './types';
