@@ -1,18 +1,53 @@
-/***/
 /**
- * Node.js library for the environments plugin.
+ * Node.js library for the environments plugin: the declared-state engine
+ * (GitOps layouts → environments and workloads with provenance) and the
+ * `scan` command. Plain functions, no Backstage imports, shared by the
+ * backend, the scaffolder module and the command line.
  *
  * @packageDocumentation
  */
 
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export type {
+  AutoscalingTarget,
+  DeclaredAutoscaling,
+  DeclaredContainer,
+  DeclaredModel,
+  DeclaredWorkload,
+  Environment,
+  ManagedBy,
+  Problem,
+  ProblemSeverity,
+  Provenance,
+  ResourceRequirements,
+} from './engine/types';
+export {
+  scanRepository,
+  scanDirectory,
+  defaultLayoutReaders,
+  DEFAULT_ENVIRONMENT,
+} from './engine/scan';
+export type { ScanOptions } from './engine/scan';
+export type {
+  RepositoryFiles,
+  RepositoryListing,
+} from './engine/files/repositoryFiles';
+export { DirectoryFiles } from './engine/files/directoryFiles';
+export { MemoryFiles } from './engine/files/memoryFiles';
+export { RepoReader } from './engine/files/repoReader';
+export { orderEnvironments } from './engine/environments/environmentOrder';
+export {
+  isSecretKey,
+  redactValue,
+  redactEntry,
+  REDACTED,
+} from './engine/redaction/redact';
+export type {
+  LayoutReader,
+  LayoutContext,
+  RenderedUnit,
+} from './engine/layouts/layoutReader';
+export type { Resource } from './engine/resources';
+export { Leaf, PROV } from './engine/yaml/tree';
+export type { ImageParts, TMap, TNode, TSeq } from './engine/yaml/tree';
+export { runCli } from './cli/main';
+export type { CliIo } from './cli/main';
