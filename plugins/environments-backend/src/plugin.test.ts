@@ -6,8 +6,36 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { environmentsPlugin } from './plugin';
+
+// A real git repository holding the demo's GitOps files.
+const examples = path.resolve(__dirname, '../../../examples/gitops');
+let gitops: string;
+
+beforeAll(() => {
+  gitops = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-plugin-test-'));
+  fs.cpSync(examples, path.join(gitops, 'origin'), { recursive: true });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: path.join(gitops, 'origin') });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git(
+    '-c',
+    'user.name=T',
+    '-c',
+    'user.email=t@example.com',
+    'commit',
+    '-qm',
+    'demo',
+  );
+});
+
+afterAll(() => fs.rmSync(gitops, { recursive: true, force: true }));
 
 const entities: Entity[] = [
   {
@@ -16,7 +44,7 @@ const entities: Entity[] = [
     metadata: {
       name: 'catalogue',
       annotations: {
-        'stagecraft.io/gitops-location': 'demo:apps/catalogue',
+        'stagecraft.io/gitops-location': 'demo:craftista/catalogue',
         'stagecraft.io/environments': 'dev,staging,prod',
         'backstage.io/kubernetes-id': 'catalogue',
       },
@@ -28,6 +56,33 @@ const entities: Entity[] = [
     kind: 'Component',
     metadata: { name: 'docs-site' },
     spec: { type: 'website', owner: 'group:default/team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'elsewhere',
+      annotations: { 'stagecraft.io/gitops-location': 'platform:apps/x' },
+    },
+    spec: { type: 'service', owner: 'group:default/team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'moved',
+      annotations: { 'stagecraft.io/gitops-location': 'demo:craftista/basket' },
+    },
+    spec: { type: 'service', owner: 'group:default/team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'live-only',
+      annotations: { 'backstage.io/kubernetes-id': 'live-only' },
+    },
+    spec: { type: 'service', owner: 'group:default/team-a' },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -50,13 +105,21 @@ async function startBackend(
       environmentsPlugin,
       catalogServiceMock.factory({ entities }),
       mockServices.permissions.factory({ result: permissionResult }),
+      mockServices.rootConfig.factory({
+        data: {
+          environments: {
+            repositories: { demo: { url: path.join(gitops, 'origin') } },
+            cacheDirectory: path.join(gitops, 'cache'),
+          },
+        },
+      }),
     ],
   });
   return server;
 }
 
 describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
-  it('answers with the entity’s GitOps source and live identity', async () => {
+  it('answers with the matrix declared in the GitOps repository', async () => {
     const server = await startBackend();
 
     const res = await request(server).get(
@@ -64,15 +127,108 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
     );
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       entityRef: 'component:default/catalogue',
       source: {
         type: 'repository',
         repository: 'demo',
-        path: 'apps/catalogue',
+        path: 'craftista/catalogue',
       },
       live: { kubernetesId: 'catalogue' },
-      environmentNames: ['dev', 'staging', 'prod'],
+      revision: { repository: 'demo', branch: 'main' },
+      problems: [],
+    });
+    const columns = res.body.environments.map((env: any) => {
+      const [workload] = env.workloads;
+      return [
+        env.name,
+        workload.namespace,
+        env.version.images.map((i: any) => `${i.image}:${i.tag}`),
+        workload.declared.replicas,
+        workload.declared.autoscaling?.maxReplicas ?? null,
+        workload.declared.ingressHosts,
+      ];
+    });
+    expect(columns).toEqual([
+      [
+        'dev',
+        'craftista-dev',
+        ['craftista/catalogue:1.4.0'],
+        1,
+        null,
+        ['dev.craftista.local'],
+      ],
+      [
+        'staging',
+        'craftista-staging',
+        ['craftista/catalogue:1.3.2'],
+        2,
+        null,
+        ['staging.craftista.local'],
+      ],
+      [
+        'prod',
+        'craftista-prod',
+        ['craftista/catalogue:1.3.0'],
+        1,
+        10,
+        ['craftista.com'],
+      ],
+    ]);
+    expect(
+      res.body.environments[2].workloads[0].declared.containers[0].source,
+    ).toEqual({
+      file: 'craftista/catalogue/overlays/prod/kustomization.yaml',
+      path: 'images[0].newTag',
+      line: expect.any(Number),
+    });
+  });
+
+  it('reports a repository that is not configured as a problem, not an error', async () => {
+    const server = await startBackend();
+
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/elsewhere',
+    );
+
+    expect(res.status).toBe(200);
+    expect(res.body.environments).toEqual([]);
+    expect(res.body.problems).toEqual([
+      {
+        severity: 'error',
+        message: expect.stringContaining(
+          "Repository 'platform' is not configured",
+        ),
+      },
+    ]);
+  });
+
+  it('reports a folder missing from the repository', async () => {
+    const server = await startBackend();
+
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/moved',
+    );
+
+    expect(res.status).toBe(200);
+    expect(res.body.problems[0].message).toBe(
+      "Repository 'demo' has no folder 'craftista/basket' on main",
+    );
+  });
+
+  it('gives a live-only entity an empty matrix that says why', async () => {
+    const server = await startBackend();
+
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/live-only',
+    );
+
+    expect(res.status).toBe(200);
+    expect(res.body.source).toBeUndefined();
+    expect(res.body.environments).toEqual([]);
+    expect(res.body.problems[0]).toMatchObject({
+      severity: 'info',
+      message: expect.stringContaining('promotion is unavailable'),
     });
   });
 

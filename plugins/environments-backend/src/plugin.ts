@@ -5,7 +5,8 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { environmentsPermissions } from '@stagecraft/plugin-environments-common';
 import { createRouter } from './router';
-import { createEntityEnvironmentsService } from './services/EntityEnvironmentsService';
+import { readGitRepositories } from './git';
+import { createMatrixService } from './services/MatrixService';
 
 /**
  * The environments backend plugin: what runs where, and promotions through Git.
@@ -20,11 +21,15 @@ export const environmentsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
       async init({
+        config,
+        logger,
         auditor,
         httpAuth,
         httpRouter,
@@ -34,13 +39,13 @@ export const environmentsPlugin = createBackendPlugin({
       }) {
         permissionsRegistry.addPermissions(environmentsPermissions);
 
-        const entityEnvironments = createEntityEnvironmentsService({
+        const matrix = createMatrixService({
           catalog,
           permissions,
+          repositories: readGitRepositories({ config, logger }),
+          logger,
         });
-        httpRouter.use(
-          await createRouter({ httpAuth, auditor, entityEnvironments }),
-        );
+        httpRouter.use(await createRouter({ httpAuth, auditor, matrix }));
       },
     });
   },

@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { EntityEnvironmentsService } from './services/EntityEnvironmentsService';
+import { MatrixService } from './services/MatrixService';
 
 // Kind, namespace and name as the catalog allows them (letters, digits, '-', '_', '.').
 const refPart = z
@@ -21,9 +21,9 @@ const entityParams = z.object({
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
-  entityEnvironments: EntityEnvironmentsService;
+  matrix: MatrixService;
 }): Promise<express.Router> {
-  const { httpAuth, auditor, entityEnvironments } = options;
+  const { httpAuth, auditor, matrix } = options;
   const router = Router();
   router.use(express.json());
 
@@ -40,12 +40,12 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
 
     const auditorEvent = await auditor.createEvent({
-      eventId: 'entity-environments-read',
+      eventId: 'environment-matrix-read',
       request: req,
       meta: { entityRef },
     });
     try {
-      const result = await entityEnvironments.getEntityEnvironments(entityRef, {
+      const result = await matrix.getEnvironmentMatrix(entityRef, {
         credentials,
       });
       await auditorEvent.success();

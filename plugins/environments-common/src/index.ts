@@ -7,4 +7,5 @@
 export * from './annotations';
 export * from './permissions';
 export * from './types';
+export * from './matrix';
 export * from './client';

@@ -7,3 +7,5 @@
 export { environmentsPlugin as default } from './plugin';
 export { environmentsApiRef } from './api';
 export { EntityEnvironmentsContent } from './components/EntityEnvironmentsContent';
+export { EntityEnvironmentsCard } from './components/EntityEnvironmentsCard';
+export { EnvironmentMatrix } from './components/EnvironmentMatrix';

@@ -4,7 +4,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import {
   EnvironmentsClient,
   isEnvironmentsAvailable,
@@ -35,6 +38,18 @@ export const entityEnvironmentsContent = EntityContentBlueprint.make({
   },
 });
 
+/** @public */
+export const entityEnvironmentsCard = EntityCardBlueprint.make({
+  params: {
+    type: 'info',
+    filter: isEnvironmentsAvailable,
+    loader: () =>
+      import('./components/EntityEnvironmentsCard').then(m => (
+        <m.EntityEnvironmentsCard />
+      )),
+  },
+});
+
 /**
  * The environments frontend plugin.
  *
@@ -42,5 +57,9 @@ export const entityEnvironmentsContent = EntityContentBlueprint.make({
  */
 export const environmentsPlugin = createFrontendPlugin({
   pluginId: 'environments',
-  extensions: [environmentsApi, entityEnvironmentsContent],
+  extensions: [
+    environmentsApi,
+    entityEnvironmentsContent,
+    entityEnvironmentsCard,
+  ],
 });

@@ -111,9 +111,13 @@ export function createLiveStateReader(
 ): LiveStateReader {
   const { config, logger } = options;
   const timeoutMs =
-    options.timeoutMs ?? readMilliseconds(config, 'environments.clusters.timeout') ?? 5000;
+    options.timeoutMs ??
+    readMilliseconds(config, 'environments.clusters.timeout') ??
+    5000;
   const ttlMs =
-    options.ttlMs ?? readMilliseconds(config, 'environments.clusters.cacheTtl') ?? 10_000;
+    options.ttlMs ??
+    readMilliseconds(config, 'environments.clusters.cacheTtl') ??
+    10_000;
   const clusters = readClusterConfigs({
     config,
     logger,

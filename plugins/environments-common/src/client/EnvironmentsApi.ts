@@ -1,5 +1,5 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { EntityEnvironments } from '../types';
+import { EnvironmentMatrix } from '../matrix';
 
 /**
  * Options for every request: a Backstage token for service-to-service calls. Frontend callers
@@ -18,8 +18,8 @@ export type EnvironmentsRequestOptions = {
  */
 export interface EnvironmentsApi {
   /** An entity's environments. Throws a `ResponseError` (404 for an unknown entity). */
-  getEntityEnvironments(
+  getEnvironmentMatrix(
     entityRef: CompoundEntityRef,
     options?: EnvironmentsRequestOptions,
-  ): Promise<EntityEnvironments>;
+  ): Promise<EnvironmentMatrix>;
 }

@@ -29,7 +29,7 @@ describe('EnvironmentsClient', () => {
     const client = new EnvironmentsClient({ discoveryApi });
 
     await expect(
-      client.getEntityEnvironments(
+      client.getEnvironmentMatrix(
         { kind: 'component', namespace: 'default', name: 'my app' },
         { token: 'service-token' },
       ),
@@ -59,7 +59,7 @@ describe('EnvironmentsClient', () => {
     });
 
     const error = await client
-      .getEntityEnvironments({
+      .getEnvironmentMatrix({
         kind: 'component',
         namespace: 'default',
         name: 'missing',

@@ -1,6 +1,6 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { EntityEnvironments } from '../types';
+import { EnvironmentMatrix } from '../matrix';
 import { EnvironmentsApi, EnvironmentsRequestOptions } from './EnvironmentsApi';
 
 /**
@@ -22,11 +22,11 @@ export class EnvironmentsClient implements EnvironmentsApi {
     this.fetchApi = options.fetchApi ?? { fetch: globalThis.fetch };
   }
 
-  async getEntityEnvironments(
+  async getEnvironmentMatrix(
     entityRef: CompoundEntityRef,
     options?: EnvironmentsRequestOptions,
-  ): Promise<EntityEnvironments> {
-    return this.get<EntityEnvironments>(
+  ): Promise<EnvironmentMatrix> {
+    return this.get<EnvironmentMatrix>(
       `/entities/${encodeURIComponent(entityRef.kind)}/${encodeURIComponent(
         entityRef.namespace,
       )}/${encodeURIComponent(entityRef.name)}`,

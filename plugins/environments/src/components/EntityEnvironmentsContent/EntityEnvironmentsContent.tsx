@@ -2,19 +2,13 @@ import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
-import { GitOpsSource } from '@stagecraft/plugin-environments-common';
+import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
-
-function describeSource(source: GitOpsSource): string {
-  return source.type === 'url'
-    ? source.url
-    : `${source.path} in repository ${source.repository}`;
-}
+import { EnvironmentMatrix } from '../EnvironmentMatrix';
 
 /**
- * The Environments tab of an entity page.
+ * The Environments tab of an entity page: what runs where.
  *
  * @public
  */
@@ -24,7 +18,7 @@ export function EntityEnvironmentsContent() {
   const entityRef = getCompoundEntityRef(entity);
 
   const { value, loading, error } = useAsync(
-    () => environmentsApi.getEntityEnvironments(entityRef),
+    () => environmentsApi.getEnvironmentMatrix(entityRef),
     [environmentsApi, entityRef.kind, entityRef.namespace, entityRef.name],
   );
 
@@ -46,20 +40,10 @@ export function EntityEnvironmentsContent() {
         </Text>
       </CardHeader>
       <CardBody>
-        <Flex direction="column" gap="2">
-          <Text>
-            Declared state:{' '}
-            {value.source
-              ? describeSource(value.source)
-              : 'none (live-only: add the stagecraft.io/gitops-location annotation to see and promote versions)'}
-          </Text>
-          {value.live.kubernetesId && (
-            <Text>Live objects labelled {value.live.kubernetesId}</Text>
-          )}
-          {value.environmentNames && (
-            <Text>Environments: {value.environmentNames.join(' → ')}</Text>
-          )}
-        </Flex>
+        <EnvironmentMatrix
+          matrix={value}
+          entityName={entity.metadata.title ?? entity.metadata.name}
+        />
       </CardBody>
     </Card>
   );

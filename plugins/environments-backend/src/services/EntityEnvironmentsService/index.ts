@@ -1,2 +1,0 @@
-export type { EntityEnvironmentsService } from './types';
-export { createEntityEnvironmentsService } from './createEntityEnvironmentsService';

@@ -1,0 +1,207 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ANNOTATION_GITOPS_LOCATION,
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_LABEL_SELECTOR,
+  EnvironmentMatrix,
+  environmentsEntityReadPermission,
+  getEntityEnvironmentNames,
+  getGitOpsSource,
+  GitOpsSource,
+  isEnvironmentsAvailable,
+} from '@stagecraft/plugin-environments-common';
+import {
+  DeclaredModel,
+  MemoryFiles,
+  scanRepository,
+} from '@stagecraft/plugin-environments-node';
+import { GitRepository, RepositorySnapshot } from '../../git';
+import { declaredEnvironments } from './declaredEnvironments';
+import { MatrixService } from './types';
+
+/** How many scanned models (per repository, commit and folder) are kept in memory. */
+const MODEL_CACHE_SIZE = 500;
+
+export function createMatrixService(options: {
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  repositories: Map<string, GitRepository>;
+  logger: LoggerService;
+  now?: () => Date;
+}): MatrixService {
+  const { catalog, permissions, repositories, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const models = new Map<string, Promise<DeclaredModel>>();
+
+  function scan(
+    snapshot: RepositorySnapshot,
+    path: string,
+    environmentOrder?: string[],
+  ): Promise<DeclaredModel> {
+    const key = JSON.stringify([
+      snapshot.repository,
+      snapshot.commit,
+      path,
+      environmentOrder,
+    ]);
+    let model = models.get(key);
+    if (!model) {
+      model = scanRepository(new MemoryFiles(snapshot.files), {
+        path,
+        environmentOrder,
+      });
+      models.set(key, model);
+      model.catch(() => models.delete(key));
+      if (models.size > MODEL_CACHE_SIZE) {
+        models.delete(models.keys().next().value!);
+      }
+    }
+    return model;
+  }
+
+  async function resolveEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+    const [decision] = await permissions.authorize(
+      [
+        {
+          permission: environmentsEntityReadPermission,
+          resourceRef: entityRef,
+        },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You may not read the environments of ${entityRef}`,
+      );
+    }
+    if (!isEnvironmentsAvailable(entity)) {
+      throw new NotFoundError(
+        `Entity ${entityRef} has no environments: add the ${ANNOTATION_GITOPS_LOCATION} annotation (or ${ANNOTATION_KUBERNETES_ID} for a live-only view)`,
+      );
+    }
+    return entity;
+  }
+
+  function readAnnotations(entity: Entity, entityRef: string) {
+    try {
+      return {
+        source: getGitOpsSource(entity),
+        environmentNames: getEntityEnvironmentNames(entity),
+      };
+    } catch (error) {
+      throw new InputError(`Entity ${entityRef}: ${(error as Error).message}`);
+    }
+  }
+
+  async function addDeclaredState(
+    matrix: EnvironmentMatrix,
+    source: GitOpsSource,
+    environmentNames: string[] | undefined,
+  ) {
+    if (source.type === 'url') {
+      matrix.problems.push({
+        severity: 'error',
+        message: `Reading ${source.url} is not supported yet: name the repository in environments.repositories and use '<repository>:<path>'`,
+      });
+      return;
+    }
+    const repository = repositories.get(source.repository);
+    if (!repository) {
+      matrix.problems.push({
+        severity: 'error',
+        message: `Repository '${source.repository}' is not configured: add it under environments.repositories`,
+      });
+      return;
+    }
+
+    let snapshot: RepositorySnapshot;
+    try {
+      snapshot = await repository.readSnapshot();
+    } catch (error) {
+      logger.warn(`Reading ${source.repository} failed`, error as Error);
+      matrix.problems.push({
+        severity: 'error',
+        message: (error as Error).message,
+      });
+      return;
+    }
+    matrix.revision = {
+      repository: snapshot.repository,
+      branch: snapshot.branch,
+      commit: snapshot.commit,
+    };
+    if (snapshot.staleReason) {
+      matrix.stale = { reason: snapshot.staleReason };
+    }
+    if (!hasFolder(snapshot, source.path)) {
+      matrix.problems.push({
+        severity: 'error',
+        message: `Repository '${source.repository}' has no folder '${source.path}' on ${snapshot.branch}`,
+      });
+      return;
+    }
+
+    const model = await scan(snapshot, source.path, environmentNames);
+    const declared = declaredEnvironments(model, { environmentNames });
+    matrix.environments = declared.environments;
+    matrix.problems.push(...declared.problems);
+  }
+
+  return {
+    async getEnvironmentMatrix(compoundRef, { credentials }) {
+      const entityRef = stringifyEntityRef(compoundRef);
+      const entity = await resolveEntity(entityRef, credentials);
+      const { source, environmentNames } = readAnnotations(entity, entityRef);
+      const annotations = entity.metadata.annotations ?? {};
+
+      const matrix: EnvironmentMatrix = {
+        entityRef,
+        source,
+        live: {
+          kubernetesId: annotations[ANNOTATION_KUBERNETES_ID],
+          labelSelector: annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR],
+        },
+        environments: [],
+        problems: [],
+        generatedAt: now().toISOString(),
+      };
+
+      if (source) {
+        await addDeclaredState(matrix, source, environmentNames);
+      } else {
+        matrix.problems.push({
+          severity: 'info',
+          message: `Live-only view: without the ${ANNOTATION_GITOPS_LOCATION} annotation there is no declared state, and promotion is unavailable`,
+        });
+      }
+      return matrix;
+    },
+  };
+}
+
+function hasFolder(snapshot: RepositorySnapshot, folder: string): boolean {
+  if (folder === '') {
+    return true;
+  }
+  for (const file of snapshot.files.keys()) {
+    if (file.startsWith(`${folder}/`)) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,2 @@
+export type { MatrixService } from './types';
+export { createMatrixService } from './createMatrixService';

@@ -1,0 +1,167 @@
+import { GitOpsSource } from './annotations';
+import { LiveIdentity } from './types';
+
+/**
+ * Health of a workload or an environment, as Argo CD names it.
+ *
+ * @public
+ */
+export type HealthStatus =
+  | 'Healthy'
+  | 'Progressing'
+  | 'Degraded'
+  | 'Suspended'
+  | 'Missing'
+  | 'Unknown';
+
+/**
+ * Whether the cluster runs what Git declares, and who says so.
+ *
+ * @public
+ */
+export type SyncState = {
+  status: 'Synced' | 'OutOfSync' | 'Unknown';
+  /** The controller that reports it, or `stagecraft` when compared by us. */
+  by?: 'argocd' | 'flux' | 'stagecraft';
+};
+
+/**
+ * Where a declared value lives in Git: file (relative to the repository root), YAML path and
+ * 1-based line.
+ *
+ * @public
+ */
+export type Provenance = {
+  file: string;
+  path: string;
+  line: number;
+};
+
+/**
+ * Something that could not be read or understood: it degrades the cell it belongs to, never the
+ * whole matrix.
+ *
+ * @public
+ */
+export type MatrixProblem = {
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  file?: string;
+  line?: number;
+};
+
+/**
+ * One container as the GitOps repository declares it.
+ *
+ * @public
+ */
+export type DeclaredContainer = {
+  name: string;
+  /** The image repository, without tag or digest. */
+  image: string | null;
+  /** Null when Git does not pin one. */
+  tag: string | null;
+  digest: string | null;
+  resources: {
+    requests?: Record<string, string>;
+    limits?: Record<string, string>;
+  } | null;
+  /** Where its version is edited for this environment. */
+  source: Provenance | null;
+};
+
+/**
+ * A workload's declared state in one environment. Every field's provenance is in `provenance`,
+ * keyed like `replicas`, `namespace`, `containers.<name>.tag`, `env.<NAME>`.
+ *
+ * @public
+ */
+export type DeclaredState = {
+  replicas: number | null;
+  containers: DeclaredContainer[];
+  autoscaling: {
+    kind: string;
+    name: string;
+    minReplicas: number | null;
+    maxReplicas: number | null;
+    targets: Array<{
+      name: string;
+      type: string;
+      averageUtilization?: number;
+      averageValue?: string;
+      value?: string;
+    }>;
+  } | null;
+  ingressHosts: string[];
+  /** Non-secret environment variables; secret-looking values are redacted. */
+  env: Record<string, string>;
+  /** The tool that manages it: kustomize, manifests, helm, flux, argocd. */
+  managedBy: string;
+  provenance: Record<string, Provenance>;
+};
+
+/**
+ * One deployable object of the entity in one environment.
+ *
+ * @public
+ */
+export type MatrixWorkload = {
+  /** The row key across environments. */
+  application: string;
+  kind: string;
+  name: string;
+  namespace: string | null;
+  declared?: DeclaredState;
+};
+
+/**
+ * What moves between environments: the image tags (or digests) of the entity's workloads.
+ *
+ * @public
+ */
+export type Version = {
+  images: Array<{
+    application: string;
+    container: string;
+    image: string | null;
+    tag: string | null;
+    digest: string | null;
+  }>;
+};
+
+/**
+ * One column of the matrix.
+ *
+ * @public
+ */
+export type MatrixEnvironment = {
+  name: string;
+  /** Position in promotion order, 0 first. */
+  order: number;
+  version: Version;
+  workloads: MatrixWorkload[];
+  health: HealthStatus;
+  sync: SyncState;
+  problems: MatrixProblem[];
+};
+
+/**
+ * The answer of `GET /entities/:kind/:namespace/:name`: what runs where for one entity.
+ *
+ * @public
+ */
+export type EnvironmentMatrix = {
+  entityRef: string;
+  /** Where the declared state lives; absent for a live-only entity. */
+  source?: GitOpsSource;
+  live: LiveIdentity;
+  /** The commit the declared state was read at. */
+  revision?: { repository: string; branch: string; commit: string };
+  environments: MatrixEnvironment[];
+  /** Problems of the entity as a whole, e.g. a repository that could not be read. */
+  problems: MatrixProblem[];
+  /** Present when part of the matrix is older than it should be, with the reason. */
+  stale?: { reason: string };
+  /** When this matrix was computed (ISO 8601). */
+  generatedAt: string;
+};

@@ -1,0 +1,134 @@
+import {
+  Cell,
+  Column,
+  Flex,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
+import {
+  EnvironmentMatrix as Matrix,
+  MatrixProblem,
+} from '@stagecraft/plugin-environments-common';
+import { describeProvenance, MatrixCell, matrixRows } from './matrixRows';
+
+const visuallyHidden = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
+
+function CellValue({ cell }: { cell: MatrixCell }) {
+  if (cell.value === null) {
+    return <Text color="secondary">—</Text>;
+  }
+  return (
+    <Text
+      weight={cell.changed ? 'bold' : 'regular'}
+      title={
+        cell.provenance
+          ? `Declared in ${describeProvenance(cell.provenance)}`
+          : undefined
+      }
+    >
+      {cell.value}
+      {cell.changed && <span style={visuallyHidden}> (changed)</span>}
+    </Text>
+  );
+}
+
+function problemText(problem: MatrixProblem): string {
+  const where = problem.file
+    ? ` (${problem.file}${problem.line ? `:${problem.line}` : ''})`
+    : '';
+  return `${problem.message}${where}`;
+}
+
+/**
+ * The environment matrix: environments as columns in promotion order, a row per field of each
+ * application, values that differ from the previous environment in bold, with where each value
+ * is declared on hover.
+ *
+ * @public
+ */
+export function EnvironmentMatrix({
+  matrix,
+  entityName,
+}: {
+  matrix: Matrix;
+  entityName: string;
+}) {
+  const rows = matrixRows(matrix.environments);
+  const problems = [
+    ...matrix.problems.map(p => ({ environment: undefined, problem: p })),
+    ...matrix.environments.flatMap(env =>
+      env.problems.map(p => ({ environment: env.name, problem: p })),
+    ),
+  ];
+
+  return (
+    <Flex direction="column" gap="3">
+      {matrix.stale && (
+        <Text color="warning" role="status">
+          This matrix may be out of date: {matrix.stale.reason}
+        </Text>
+      )}
+      {matrix.environments.length > 0 && (
+        <TableRoot aria-label={`Environments of ${entityName}`}>
+          <TableHeader>
+            <Column isRowHeader>Field</Column>
+            {matrix.environments.map(env => (
+              <Column key={env.name} id={env.name}>
+                {env.name}
+              </Column>
+            ))}
+          </TableHeader>
+          <TableBody>
+            {rows.map(row => (
+              <Row key={row.key} id={row.key}>
+                <Cell>
+                  <Text weight="bold">{row.field}</Text>
+                  {new Set(rows.map(r => r.application)).size > 1 && (
+                    <Text color="secondary"> · {row.application}</Text>
+                  )}
+                </Cell>
+                {row.cells.map((cell, index) => (
+                  <Cell key={matrix.environments[index].name}>
+                    <CellValue cell={cell} />
+                  </Cell>
+                ))}
+              </Row>
+            ))}
+          </TableBody>
+        </TableRoot>
+      )}
+      {matrix.revision && (
+        <Text color="secondary" variant="body-small">
+          Declared state of repository {matrix.revision.repository} at{' '}
+          {matrix.revision.branch}@{matrix.revision.commit.slice(0, 7)}
+        </Text>
+      )}
+      {problems.length > 0 && (
+        <Flex direction="column" gap="1" aria-label="Problems">
+          <Text as="h3" variant="title-x-small">
+            Problems
+          </Text>
+          {problems.map(({ environment, problem }, index) => (
+            <Text
+              key={index}
+              color={problem.severity === 'error' ? 'danger' : 'secondary'}
+            >
+              {environment ? `${environment}: ` : ''}
+              {problemText(problem)}
+            </Text>
+          ))}
+        </Flex>
+      )}
+    </Flex>
+  );
+}
