@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { setupServer } from 'msw/node';
 import { environmentsPlugin } from './plugin';
+import { fakeKubernetesApi } from './clusters/__testUtils__/fakeKubernetesApi';
 
 // A real git repository holding the demo's GitOps files.
 const examples = path.resolve(__dirname, '../../../examples/gitops');
@@ -95,6 +97,50 @@ const entities: Entity[] = [
   },
 ];
 
+// Two empty clusters unless a test says otherwise.
+const msw = setupServer(
+  fakeKubernetesApi([
+    { host: 'nonprod', objects: [] },
+    { host: 'prod', objects: [] },
+  ]).handler,
+);
+beforeAll(() => msw.listen({ onUnhandledRequest: 'bypass' }));
+afterEach(() => msw.resetHandlers());
+afterAll(() => msw.close());
+
+/** The prod cluster runs catalogue 1.2.9 (Git says 1.3.0) with 3 of 3 replicas ready. */
+const prodDeployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: {
+    name: 'catalogue',
+    namespace: 'craftista-prod',
+    generation: 4,
+    labels: { 'backstage.io/kubernetes-id': 'catalogue' },
+  },
+  spec: {
+    replicas: 3,
+    selector: { matchLabels: { app: 'catalogue' } },
+    template: {
+      metadata: { labels: { app: 'catalogue' } },
+      spec: {
+        containers: [{ name: 'catalogue', image: 'craftista/catalogue:1.2.9' }],
+      },
+    },
+  },
+  status: {
+    observedGeneration: 4,
+    replicas: 3,
+    updatedReplicas: 3,
+    readyReplicas: 3,
+    availableReplicas: 3,
+    conditions: [
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+    ],
+  },
+};
+
 async function startBackend(
   permissionResult:
     | AuthorizeResult.ALLOW
@@ -110,6 +156,27 @@ async function startBackend(
           environments: {
             repositories: { demo: { url: path.join(gitops, 'origin') } },
             cacheDirectory: path.join(gitops, 'cache'),
+          },
+          kubernetes: {
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [
+                  {
+                    name: 'nonprod',
+                    url: 'https://nonprod.k8s.test',
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: 'nonprod-token',
+                  },
+                  {
+                    name: 'prod',
+                    url: 'https://prod.k8s.test',
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: 'prod-token',
+                  },
+                ],
+              },
+            ],
           },
         },
       }),
@@ -182,6 +249,47 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
       path: 'images[0].newTag',
       line: expect.any(Number),
     });
+  });
+
+  it('adds what the clusters report: health, drift, and an unreachable cluster per cell', async () => {
+    // prod answers; nonprod is not there (a network error).
+    msw.use(
+      fakeKubernetesApi([
+        {
+          host: 'prod',
+          objects: [{ namespace: 'craftista-prod', object: prodDeployment }],
+        },
+      ]).handler,
+    );
+    const server = await startBackend();
+
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/catalogue',
+    );
+
+    expect(res.status).toBe(200);
+    const [dev, staging, prod] = res.body.environments;
+    expect(prod).toMatchObject({
+      health: 'Healthy',
+      sync: { status: 'OutOfSync', by: 'stagecraft' },
+      clusters: [
+        { cluster: 'prod', health: 'Healthy' },
+        { cluster: 'nonprod', health: 'Unknown', error: expect.any(String) },
+      ],
+    });
+    expect(prod.workloads[0].drift).toEqual([
+      expect.objectContaining({
+        field: 'image',
+        cluster: 'prod',
+        declared: '1.3.0',
+        live: '1.2.9',
+      }),
+    ]);
+    for (const env of [dev, staging]) {
+      expect(env.health).toBe('Unknown');
+      expect(env.problems[0].message).toMatch(/^Cluster nonprod did not answer/);
+    }
+    expect(JSON.stringify(res.body)).not.toContain('-token');
   });
 
   it('reports a repository that is not configured as a problem, not an error', async () => {

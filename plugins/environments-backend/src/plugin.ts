@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { environmentsPermissions } from '@stagecraft/plugin-environments-common';
 import { createRouter } from './router';
+import { createLiveStateReader } from './clusters';
 import { readGitRepositories } from './git';
 import { createMatrixService } from './services/MatrixService';
 
@@ -43,6 +44,7 @@ export const environmentsPlugin = createBackendPlugin({
           catalog,
           permissions,
           repositories: readGitRepositories({ config, logger }),
+          liveState: createLiveStateReader({ config, logger }),
           logger,
         });
         httpRouter.use(await createRouter({ httpAuth, auditor, matrix }));

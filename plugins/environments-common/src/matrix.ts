@@ -101,6 +101,55 @@ export type DeclaredState = {
 };
 
 /**
+ * What one cluster reports for a workload.
+ *
+ * @public
+ */
+export type LiveState = {
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  /** The images the pods run; `current` when in the pod template (not an old ReplicaSet's). */
+  images: Array<{
+    container: string;
+    repository: string;
+    tag?: string;
+    digest?: string;
+    current: boolean;
+    pods: number;
+  }>;
+  replicas?: {
+    desired: number;
+    ready: number;
+    updated: number;
+    available: number;
+  };
+  autoscaling?: { min: number; max: number; current: number };
+  health: HealthStatus;
+  healthReason?: string;
+  /** When the cluster last reported a change (ISO 8601). */
+  lastChangeTime?: string;
+};
+
+/**
+ * A field whose declared and live values differ.
+ *
+ * @public
+ */
+export type Drift = {
+  /** `image`, `replicas` or `autoscaling`. */
+  field: string;
+  /** The container, for `image`. */
+  container?: string;
+  cluster: string;
+  declared: string | null;
+  live: string | null;
+  /** Where the declared value lives. */
+  provenance?: Provenance;
+};
+
+/**
  * One deployable object of the entity in one environment.
  *
  * @public
@@ -112,6 +161,21 @@ export type MatrixWorkload = {
   name: string;
   namespace: string | null;
   declared?: DeclaredState;
+  /** What each cluster that runs it reports. */
+  live: LiveState[];
+  drift: Drift[];
+  health: HealthStatus;
+};
+
+/**
+ * An environment's health in one cluster, or why that cluster could not be read.
+ *
+ * @public
+ */
+export type ClusterHealth = {
+  cluster: string;
+  health: HealthStatus;
+  error?: string;
 };
 
 /**
@@ -140,8 +204,13 @@ export type MatrixEnvironment = {
   order: number;
   version: Version;
   workloads: MatrixWorkload[];
+  /** The worst health of its workloads, as Argo CD ranks them. */
   health: HealthStatus;
+  /** The health per cluster. */
+  clusters: ClusterHealth[];
   sync: SyncState;
+  /** When a cluster last reported a change to one of its workloads (ISO 8601). */
+  lastChangeTime?: string;
   problems: MatrixProblem[];
 };
 

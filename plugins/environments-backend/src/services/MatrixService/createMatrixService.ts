@@ -23,8 +23,10 @@ import {
   MemoryFiles,
   scanRepository,
 } from '@stagecraft/plugin-environments-node';
+import { LiveStateReader } from '../../clusters';
 import { GitRepository, RepositorySnapshot } from '../../git';
 import { declaredEnvironments } from './declaredEnvironments';
+import { liveOnlyEnvironments, mergeLiveState } from './liveEnvironments';
 import { MatrixService } from './types';
 
 /** How many scanned models (per repository, commit and folder) are kept in memory. */
@@ -34,10 +36,12 @@ export function createMatrixService(options: {
   catalog: CatalogService;
   permissions: PermissionsService;
   repositories: Map<string, GitRepository>;
+  /** Reads the clusters; without one (or without clusters), health and drift stay Unknown. */
+  liveState?: LiveStateReader;
   logger: LoggerService;
   now?: () => Date;
 }): MatrixService {
-  const { catalog, permissions, repositories, logger } = options;
+  const { catalog, permissions, repositories, liveState, logger } = options;
   const now = options.now ?? (() => new Date());
   const models = new Map<string, Promise<DeclaredModel>>();
 
@@ -162,6 +166,32 @@ export function createMatrixService(options: {
     matrix.problems.push(...declared.problems);
   }
 
+  async function addLiveState(matrix: EnvironmentMatrix, declared: boolean) {
+    if (!liveState || liveState.listClusters().length === 0) {
+      return;
+    }
+    const workloads = matrix.environments.flatMap(env => env.workloads);
+    const live = await liveState.readEntityLiveState({
+      kubernetesId: matrix.live.kubernetesId,
+      labelSelector: matrix.live.labelSelector,
+      declared: workloads
+        .filter(w => ['Deployment', 'StatefulSet', 'Rollout'].includes(w.kind))
+        .map(w => ({
+          kind: w.kind as 'Deployment' | 'StatefulSet' | 'Rollout',
+          name: w.name,
+          ...(w.namespace && { namespace: w.namespace }),
+        })),
+      namespaces: [
+        ...new Set(
+          workloads.map(w => w.namespace).filter((n): n is string => !!n),
+        ),
+      ],
+    });
+    matrix.environments = declared
+      ? mergeLiveState(matrix.environments, live)
+      : liveOnlyEnvironments(live, liveState.listClusters());
+  }
+
   return {
     async getEnvironmentMatrix(compoundRef, { credentials }) {
       const entityRef = stringifyEntityRef(compoundRef);
@@ -189,6 +219,7 @@ export function createMatrixService(options: {
           message: `Live-only view: without the ${ANNOTATION_GITOPS_LOCATION} annotation there is no declared state, and promotion is unavailable`,
         });
       }
+      await addLiveState(matrix, Boolean(source));
       return matrix;
     },
   };

@@ -51,6 +51,9 @@ export function declaredEnvironments(
           managedBy: w.managedBy,
           provenance: w.provenance,
         },
+        live: [],
+        drift: [],
+        health: 'Unknown' as const,
       }))
       .sort((a, b) => a.application.localeCompare(b.application));
 
@@ -60,6 +63,7 @@ export function declaredEnvironments(
       version: versionOf(workloads),
       workloads,
       health: 'Unknown',
+      clusters: [],
       sync: { status: 'Unknown' },
       problems: [],
     };

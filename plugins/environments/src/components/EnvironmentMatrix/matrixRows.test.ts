@@ -57,10 +57,14 @@ function environment(
             name: 'app',
             namespace: name,
             declared: state,
+            live: [],
+            drift: [],
+            health: 'Unknown',
           },
         ]
       : [],
     health: 'Unknown',
+    clusters: [],
     sync: { status: 'Unknown' },
     problems: [],
   };
