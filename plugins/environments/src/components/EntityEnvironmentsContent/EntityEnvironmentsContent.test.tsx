@@ -26,6 +26,7 @@ function column(name: string, order: number, tag: string) {
     order,
     version: { images: [] },
     health: 'Unknown',
+    clusters: [],
     sync: { status: 'Unknown' },
     problems:
       name === 'prod'
@@ -59,6 +60,9 @@ function column(name: string, order: number, tag: string) {
           managedBy: 'kustomize',
           provenance: {},
         },
+        live: [],
+        drift: [],
+        health: 'Unknown',
       },
     ],
   };

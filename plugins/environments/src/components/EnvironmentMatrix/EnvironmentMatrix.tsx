@@ -12,7 +12,12 @@ import {
   EnvironmentMatrix as Matrix,
   MatrixProblem,
 } from '@stagecraft/plugin-environments-common';
-import { describeProvenance, MatrixCell, matrixRows } from './matrixRows';
+import {
+  describeDrift,
+  describeProvenance,
+  MatrixCell,
+  matrixRows,
+} from './matrixRows';
 
 const visuallyHidden = {
   position: 'absolute',
@@ -23,22 +28,48 @@ const visuallyHidden = {
   whiteSpace: 'nowrap',
 } as const;
 
+const healthColor: Record<string, 'success' | 'danger' | 'warning' | 'info'> = {
+  Healthy: 'success',
+  Degraded: 'danger',
+  Missing: 'warning',
+  Progressing: 'info',
+  Suspended: 'info',
+};
+
 function CellValue({ cell }: { cell: MatrixCell }) {
   if (cell.value === null) {
     return <Text color="secondary">—</Text>;
   }
+  const title = [
+    cell.title,
+    cell.provenance && `Declared in ${describeProvenance(cell.provenance)}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
   return (
-    <Text
-      weight={cell.changed ? 'bold' : 'regular'}
-      title={
-        cell.provenance
-          ? `Declared in ${describeProvenance(cell.provenance)}`
-          : undefined
-      }
-    >
-      {cell.value}
-      {cell.changed && <span style={visuallyHidden}> (changed)</span>}
-    </Text>
+    <Flex direction="column" gap="1">
+      <Text
+        weight={cell.changed ? 'bold' : 'regular'}
+        color={
+          cell.status ? healthColor[cell.status] ?? 'secondary' : undefined
+        }
+        title={title || undefined}
+      >
+        {cell.value}
+        {cell.changed && <span style={visuallyHidden}> (changed)</span>}
+      </Text>
+      {cell.drift.map((drift, index) => (
+        <Text
+          key={index}
+          variant="body-small"
+          color="warning"
+          title={describeDrift(drift)}
+        >
+          drift: {drift.cluster} runs {drift.live ?? 'nothing'}
+          <span style={visuallyHidden}>; {describeDrift(drift)}</span>
+        </Text>
+      ))}
+    </Flex>
   );
 }
 
@@ -93,9 +124,9 @@ export function EnvironmentMatrix({
               <Row key={row.key} id={row.key}>
                 <Cell>
                   <Text weight="bold">{row.field}</Text>
-                  {new Set(rows.map(r => r.application)).size > 1 && (
-                    <Text color="secondary"> · {row.application}</Text>
-                  )}
+                  {row.application &&
+                    new Set(rows.map(r => r.application).filter(Boolean)).size >
+                      1 && <Text color="secondary"> · {row.application}</Text>}
                 </Cell>
                 {row.cells.map((cell, index) => (
                   <Cell key={matrix.environments[index].name}>

@@ -2,7 +2,12 @@ import {
   DeclaredState,
   MatrixEnvironment,
 } from '@stagecraft/plugin-environments-common';
-import { describeProvenance, matrixRows } from './matrixRows';
+import {
+  describeDrift,
+  describeProvenance,
+  matrixRows,
+  relativeTime,
+} from './matrixRows';
 
 function declared(
   tag: string,
@@ -95,6 +100,7 @@ describe('matrixRows', () => {
       'Image',
       'Replicas',
       'Requests (CPU / memory)',
+      'Cluster / namespace',
     ]);
     const version = rows[0].cells;
     expect(version.map(c => [c.value, c.changed])).toEqual([
@@ -120,7 +126,7 @@ describe('matrixRows', () => {
 
     expect(rows[0].cells).toEqual([
       expect.objectContaining({ value: '1.2.0' }),
-      { value: null, provenance: undefined, changed: false },
+      { value: null, changed: false, drift: [] },
     ]);
   });
 
@@ -133,5 +139,110 @@ describe('matrixRows', () => {
     expect(matrixRows([environment('dev', 0, state)])[0].cells[0].value).toBe(
       'sha256:0123456789ab',
     );
+  });
+});
+
+describe('matrixRows with live state', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+
+  function live(env: MatrixEnvironment, tag: string, ready: number): MatrixEnvironment {
+    const [workload] = env.workloads;
+    const drift =
+      tag === workload.declared!.containers[0].tag
+        ? []
+        : [
+            {
+              field: 'image',
+              container: 'app',
+              cluster: 'eu-1',
+              declared: workload.declared!.containers[0].tag,
+              live: tag,
+              provenance: workload.declared!.containers[0].source!,
+            },
+          ];
+    return {
+      ...env,
+      health: ready === 0 ? 'Degraded' : 'Healthy',
+      clusters: [
+        { cluster: 'eu-1', health: ready === 0 ? 'Degraded' : 'Healthy' },
+        { cluster: 'eu-2', health: 'Unknown', error: 'timed out' },
+      ],
+      sync: { status: drift.length ? 'OutOfSync' : 'Synced', by: 'stagecraft' },
+      lastChangeTime: '2026-11-22T11:57:00Z',
+      workloads: [
+        {
+          ...workload,
+          live: [
+            {
+              cluster: 'eu-1',
+              namespace: env.name,
+              kind: 'Deployment',
+              name: 'app',
+              images: [{ container: 'app', repository: 'shop/app', tag, current: true, pods: 2 }],
+              replicas: { desired: 2, ready, updated: 2, available: ready },
+              health: ready === 0 ? 'Degraded' : 'Healthy',
+            },
+          ],
+          drift,
+          health: ready === 0 ? 'Degraded' : 'Healthy',
+        },
+      ],
+    };
+  }
+
+  it('adds health (with the per-cluster breakdown), sync and last change, and readiness', () => {
+    const rows = matrixRows(
+      [
+        live(environment('dev', 0, declared('1.2.0', 2)), '1.2.0', 2),
+        live(environment('prod', 1, declared('1.1.0', 2)), '1.1.0', 0),
+      ],
+      now,
+    );
+    const byField = Object.fromEntries(rows.map(r => [r.field, r.cells]));
+
+    expect(byField.Health.map(c => [c.value, c.status])).toEqual([
+      ['Healthy', 'Healthy'],
+      ['Degraded', 'Degraded'],
+    ]);
+    expect(byField.Health[1].title).toBe('eu-1: Degraded\neu-2: Unknown (timed out)');
+    expect(byField.Sync.map(c => c.value)).toEqual(['Synced', 'Synced']);
+    expect(byField['Last change'].map(c => [c.value, c.title])).toEqual([
+      ['3 minutes ago', '2026-11-22T11:57:00Z'],
+      ['3 minutes ago', '2026-11-22T11:57:00Z'],
+    ]);
+    expect(byField.Ready.map(c => c.value)).toEqual(['2/2', '0/2']);
+    expect(byField['Cluster / namespace'].map(c => c.value)).toEqual([
+      'eu-1 / dev',
+      'eu-1 / prod',
+    ]);
+  });
+
+  it('marks drift on the row of the drifting field only', () => {
+    const rows = matrixRows([live(environment('prod', 0, declared('1.2.0', 2)), '1.1.9', 2)], now);
+    const version = rows.find(r => r.field === 'Version')!.cells[0];
+
+    expect(version.drift).toHaveLength(1);
+    expect(describeDrift(version.drift[0])).toBe(
+      'eu-1 runs image of app 1.1.9; Git declares 1.2.0 in kustomization.yaml:7 (images[0].newTag)',
+    );
+    expect(rows.find(r => r.field === 'Replicas')!.cells[0].drift).toEqual([]);
+    expect(rows.find(r => r.field === 'Sync')!.cells[0].value).toBe('OutOfSync');
+  });
+
+  it('hides environment rows that know nothing', () => {
+    const rows = matrixRows([environment('dev', 0, declared('1.2.0', 1))], now);
+    expect(rows.filter(r => !r.application)).toEqual([]);
+  });
+});
+
+describe('relativeTime', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+  it.each([
+    ['2026-11-22T11:59:50Z', 'just now'],
+    ['2026-11-22T11:59:00Z', '1 minute ago'],
+    ['2026-11-22T09:00:00Z', '3 hours ago'],
+    ['2026-11-19T12:00:00Z', '3 days ago'],
+  ])('%s → %s', (iso, expected) => {
+    expect(relativeTime(iso, now)).toBe(expected);
   });
 });

@@ -1,34 +1,54 @@
 import {
   DeclaredState,
+  Drift,
   MatrixEnvironment,
+  MatrixWorkload,
   Provenance,
 } from '@stagecraft/plugin-environments-common';
 import { versionLabel } from './versionLabel';
 
 /** One cell of the matrix: a value in one environment. */
 export type MatrixCell = {
-  /** What to show; null when the environment does not declare it. */
+  /** What to show; null when the environment has no such value. */
   value: string | null;
   /** Where the value lives in Git. */
   provenance?: Provenance;
   /** True when it differs from the previous environment's value. */
   changed: boolean;
+  /** Where the cluster runs something else than Git declares. */
+  drift: Drift[];
+  /** For health cells: the status, to colour it. */
+  status?: string;
+  /** An exact value for a tooltip, e.g. a timestamp. */
+  title?: string;
 };
 
-/** One row of the matrix: a field of an application, across environments. */
+/** One row of the matrix: a field of an application (or of the environment), across environments. */
 export type MatrixRow = {
   key: string;
-  application: string;
+  /** Absent for rows about the environment as a whole. */
+  application?: string;
   field: string;
   cells: MatrixCell[];
 };
 
-type Field = {
+type Read = {
+  value: string | null;
+  provenance?: Provenance;
+  title?: string;
+  status?: string;
+};
+
+type WorkloadField = {
   field: string;
-  read: (declared: DeclaredState) => {
-    value: string | null;
-    provenance?: Provenance;
-  };
+  /** The drift fields this row shows. */
+  drift?: string[];
+  read: (workload: MatrixWorkload) => Read;
+};
+
+type EnvironmentField = {
+  field: string;
+  read: (environment: MatrixEnvironment, now: Date) => Read;
 };
 
 function quantity(values: Record<string, string> | undefined): string | null {
@@ -49,34 +69,76 @@ function resourceProvenance(
   return d.provenance[`${prefix}.cpu`] ?? d.provenance[`${prefix}.memory`];
 }
 
-const fields: Field[] = [
+function declared(
+  read: (d: DeclaredState) => Read,
+): (w: MatrixWorkload) => Read {
+  return w => (w.declared ? read(w.declared) : { value: null });
+}
+
+/** "3 minutes ago", "2 days ago". */
+export function relativeTime(iso: string, now: Date): string {
+  const seconds = Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+  const units: Array<[string, number]> = [
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) {
+      const n = Math.floor(seconds / size);
+      return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+    }
+  }
+  return 'just now';
+}
+
+const workloadFields: WorkloadField[] = [
   {
     field: 'Version',
-    read: d => ({
-      value: d.containers.length
-        ? versionLabel({
-            images: d.containers.map(c => ({
+    drift: ['image'],
+    read: w => {
+      if (w.declared?.containers.length) {
+        return {
+          value: versionLabel({
+            images: w.declared.containers.map(c => ({
               ...c,
-              application: '',
+              application: w.application,
               container: c.name,
             })),
-          })
-        : null,
-      provenance: d.containers[0]?.source ?? undefined,
-    }),
+          }),
+          provenance: w.declared.containers[0].source ?? undefined,
+        };
+      }
+      const running = w.live.flatMap(l => l.images.filter(i => i.current));
+      return {
+        value: running.length
+          ? versionLabel({
+              images: running.map(i => ({
+                application: w.application,
+                container: i.container,
+                image: i.repository,
+                tag: i.tag ?? null,
+                digest: i.digest ?? null,
+              })),
+            })
+          : null,
+      };
+    },
   },
   {
     field: 'Image',
-    read: d => ({
-      value:
-        [...new Set(d.containers.map(c => c.image).filter(Boolean))].join(
-          ', ',
-        ) || null,
-    }),
+    read: w => {
+      const images = w.declared
+        ? w.declared.containers.map(c => c.image)
+        : w.live.flatMap(l => l.images.map(i => i.repository));
+      const value = [...new Set(images.filter(Boolean))].join(', ');
+      return { value: value || null };
+    },
   },
   {
     field: 'Replicas',
-    read: d => {
+    drift: ['replicas', 'autoscaling'],
+    read: declared(d => {
       if (d.autoscaling) {
         const { minReplicas, maxReplicas } = d.autoscaling;
         return {
@@ -89,59 +151,129 @@ const fields: Field[] = [
         value: d.replicas === null ? null : String(d.replicas),
         provenance: d.provenance.replicas,
       };
+    }),
+  },
+  {
+    field: 'Ready',
+    read: w => {
+      const counts = w.live.filter(l => l.replicas);
+      if (counts.length === 0) {
+        return { value: null };
+      }
+      const ready = counts.reduce((n, l) => n + l.replicas!.ready, 0);
+      const desired = counts.reduce((n, l) => n + l.replicas!.desired, 0);
+      const hpa = w.live.find(l => l.autoscaling)?.autoscaling;
+      return {
+        value: `${ready}/${desired}${
+          hpa ? ` (HPA ${hpa.min}–${hpa.max}, at ${hpa.current})` : ''
+        }`,
+      };
     },
   },
   {
     field: 'Requests (CPU / memory)',
-    read: d => ({
+    read: declared(d => ({
       value: quantity(d.containers[0]?.resources?.requests),
       provenance: resourceProvenance(d, 'requests'),
-    }),
+    })),
   },
   {
     field: 'Limits (CPU / memory)',
-    read: d => ({
+    read: declared(d => ({
       value: quantity(d.containers[0]?.resources?.limits),
       provenance: resourceProvenance(d, 'limits'),
-    }),
+    })),
   },
   {
     field: 'Ingress hosts',
-    read: d => ({
+    read: declared(d => ({
       value: d.ingressHosts.length ? d.ingressHosts.join(', ') : null,
       provenance: d.provenance[`ingressHosts.${d.ingressHosts[0]}`],
+    })),
+  },
+  {
+    field: 'Cluster / namespace',
+    read: w => {
+      const places = w.live.length
+        ? w.live.map(l => `${l.cluster} / ${l.namespace}`)
+        : [w.namespace].filter((n): n is string => Boolean(n));
+      return { value: places.length ? [...new Set(places)].join(', ') : null };
+    },
+  },
+];
+
+const environmentFields: EnvironmentField[] = [
+  {
+    field: 'Health',
+    read: env => {
+      const breakdown = env.clusters
+        .map(c => `${c.cluster}: ${c.health}${c.error ? ` (${c.error})` : ''}`)
+        .join('\n');
+      return {
+        value: env.health,
+        status: env.health,
+        title: breakdown || undefined,
+      };
+    },
+  },
+  {
+    field: 'Sync',
+    read: env => ({
+      value: env.sync.status,
+      title: env.sync.by ? `Compared by ${env.sync.by}` : undefined,
     }),
+  },
+  {
+    field: 'Last change',
+    read: (env, now) =>
+      env.lastChangeTime
+        ? {
+            value: relativeTime(env.lastChangeTime, now),
+            title: env.lastChangeTime,
+          }
+        : { value: null },
   },
 ];
 
 /**
- * The rows of the matrix: for each application the entity deploys, one row per field, with a
- * cell per environment (in the given order), marked where it differs from the environment
- * before it.
+ * The rows of the matrix: the environment's health, sync and last change; then, for each
+ * application the entity deploys, one row per field, with a cell per environment (in the given
+ * order), marked where it differs from the environment before it and where the cluster drifts from
+ * Git.
  */
-export function matrixRows(environments: MatrixEnvironment[]): MatrixRow[] {
+export function matrixRows(
+  environments: MatrixEnvironment[],
+  now: Date = new Date(),
+): MatrixRow[] {
+  const rows: MatrixRow[] = [];
+
+  for (const { field, read } of environmentFields) {
+    const cells = environments.map(env => ({
+      ...read(env, now),
+      changed: false,
+      drift: [],
+    }));
+    if (cells.some(cell => cell.value !== null && cell.value !== 'Unknown')) {
+      rows.push({ key: `environment:${field}`, field, cells });
+    }
+  }
+
   const applications = [
     ...new Set(
       environments.flatMap(env => env.workloads.map(w => w.application)),
     ),
   ].sort();
-
-  const rows: MatrixRow[] = [];
   for (const application of applications) {
-    for (const { field, read } of fields) {
+    for (const { field, drift, read } of workloadFields) {
       const cells: MatrixCell[] = [];
       environments.forEach((env, index) => {
-        const declared = env.workloads.find(
-          w => w.application === application,
-        )?.declared;
-        const { value, provenance } = declared
-          ? read(declared)
-          : { value: null, provenance: undefined };
+        const workload = env.workloads.find(w => w.application === application);
+        const cell = workload ? read(workload) : { value: null };
         const previous = index > 0 ? cells[index - 1].value : undefined;
         cells.push({
-          value,
-          provenance,
-          changed: index > 0 && value !== null && value !== previous,
+          ...cell,
+          changed: index > 0 && cell.value !== null && cell.value !== previous,
+          drift: workload?.drift.filter(d => drift?.includes(d.field)) ?? [],
         });
       });
       if (cells.some(cell => cell.value !== null)) {
@@ -160,4 +292,17 @@ export function matrixRows(environments: MatrixEnvironment[]): MatrixRow[] {
 /** `file:line (path)`, for a tooltip. */
 export function describeProvenance(provenance: Provenance): string {
   return `${provenance.file}:${provenance.line} (${provenance.path})`;
+}
+
+/** "prod-eu runs 1.1.0; Git declares 1.2.0 in …". */
+export function describeDrift(drift: Drift): string {
+  const what = drift.container
+    ? `${drift.field} of ${drift.container}`
+    : drift.field;
+  const where = drift.provenance
+    ? ` in ${describeProvenance(drift.provenance)}`
+    : '';
+  return `${drift.cluster} runs ${what} ${
+    drift.live ?? 'nothing'
+  }; Git declares ${drift.declared ?? 'nothing'}${where}`;
 }
