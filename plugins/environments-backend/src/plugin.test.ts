@@ -51,7 +51,15 @@ const entities: Entity[] = [
         'backstage.io/kubernetes-id': 'catalogue',
       },
     },
-    spec: { type: 'service', owner: 'group:default/team-a' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/team-a',
+      system: 'craftista',
+    },
+    relations: [
+      { type: 'ownedBy', targetRef: 'group:default/team-a' },
+      { type: 'partOf', targetRef: 'system:default/craftista' },
+    ],
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -287,7 +295,9 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
     ]);
     for (const env of [dev, staging]) {
       expect(env.health).toBe('Unknown');
-      expect(env.problems[0].message).toMatch(/^Cluster nonprod did not answer/);
+      expect(env.problems[0].message).toMatch(
+        /^Cluster nonprod did not answer/,
+      );
     }
     expect(JSON.stringify(res.body)).not.toContain('-token');
   });
@@ -423,5 +433,101 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
         'environments.promotion.create',
       ]),
     );
+  });
+});
+
+describe('GET /api/environments/entities (portfolio)', () => {
+  it('lists the matrices of an owner’s entities that have environments', async () => {
+    const server = await startBackend();
+
+    const res = await request(server).get(
+      '/api/environments/entities?owner=team-a',
+    );
+
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((m: any) => m.entityRef)).toEqual([
+      'component:default/catalogue',
+    ]);
+    expect(res.body.items[0].environments.map((e: any) => e.name)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
+  });
+
+  it('narrows by system, and pages with a cursor', async () => {
+    const server = await startBackend();
+
+    const bySystem = await request(server).get(
+      '/api/environments/entities?system=craftista',
+    );
+    expect(bySystem.body.items.map((m: any) => m.entityRef)).toEqual([
+      'component:default/catalogue',
+    ]);
+
+    const first = await request(server).get(
+      '/api/environments/entities?limit=2',
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await request(server).get(
+      `/api/environments/entities?limit=2&cursor=${encodeURIComponent(
+        first.body.nextCursor,
+      )}`,
+    );
+    const all = [...first.body.items, ...second.body.items].map(
+      (m: any) => m.entityRef,
+    );
+    // Every entity with an environments annotation, each once; none without.
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toEqual(
+      expect.arrayContaining(['component:default/live-only']),
+    );
+    expect(all).not.toContain('component:default/docs-site');
+  });
+
+  it('turns an entity whose matrix fails into an item with a problem', async () => {
+    const server = await startBackend();
+
+    const res = await request(server).get(
+      '/api/environments/entities?limit=100',
+    );
+
+    const broken = res.body.items.find(
+      (m: any) => m.entityRef === 'component:default/broken',
+    );
+    expect(broken.problems[0].message).toContain(
+      'stagecraft.io/gitops-location',
+    );
+  });
+
+  it('answers 400 for a malformed query', async () => {
+    const server = await startBackend();
+
+    const res = await request(server).get('/api/environments/entities?limit=0');
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^Invalid query: limit/);
+  });
+
+  it('answers 401 without valid credentials', async () => {
+    const server = await startBackend();
+
+    const res = await request(server)
+      .get('/api/environments/entities')
+      .set('Authorization', mockCredentials.none.header());
+
+    expect(res.status).toBe(401);
+  });
+
+  it('leaves out the entities the policy hides', async () => {
+    const server = await startBackend(AuthorizeResult.DENY);
+
+    const res = await request(server).get('/api/environments/entities');
+
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
+    expect(res.body.totalItems).toBeGreaterThan(0);
   });
 });

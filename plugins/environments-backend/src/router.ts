@@ -18,6 +18,24 @@ const entityParams = z.object({
   name: refPart,
 });
 
+const refText = z.string().min(1).max(512);
+
+const portfolioQuery = z.object({
+  owner: refText.optional(),
+  system: refText.optional(),
+  kind: refPart.optional(),
+  cursor: z.string().min(1).max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+function inputError(prefix: string, error: z.ZodError): InputError {
+  return new InputError(
+    `${prefix}: ${error.issues
+      .map(issue => `${issue.path.join('.')} ${issue.message}`)
+      .join('; ')}`,
+  );
+}
+
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
@@ -30,11 +48,7 @@ export async function createRouter(options: {
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const parsed = entityParams.safeParse(req.params);
     if (!parsed.success) {
-      throw new InputError(
-        `Invalid entity ref: ${parsed.error.issues
-          .map(issue => `${issue.path.join('.')} ${issue.message}`)
-          .join('; ')}`,
-      );
+      throw inputError('Invalid entity ref', parsed.error);
     }
     const entityRef = parsed.data;
     const credentials = await httpAuth.credentials(req);
@@ -49,6 +63,30 @@ export async function createRouter(options: {
         credentials,
       });
       await auditorEvent.success();
+      res.json(result);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.get('/entities', async (req, res) => {
+    const parsed = portfolioQuery.safeParse(req.query);
+    if (!parsed.success) {
+      throw inputError('Invalid query', parsed.error);
+    }
+    const credentials = await httpAuth.credentials(req);
+
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'environment-portfolio-read',
+      request: req,
+      meta: { query: parsed.data },
+    });
+    try {
+      const result = await matrix.listEnvironmentMatrices(parsed.data, {
+        credentials,
+      });
+      await auditorEvent.success({ meta: { items: result.items.length } });
       res.json(result);
     } catch (error) {
       await auditorEvent.fail({ error: error as Error });

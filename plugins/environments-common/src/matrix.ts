@@ -234,3 +234,16 @@ export type EnvironmentMatrix = {
   /** When this matrix was computed (ISO 8601). */
   generatedAt: string;
 };
+
+/**
+ * The answer of `GET /entities`: a page of entities' matrices.
+ *
+ * @public
+ */
+export type EnvironmentPortfolio = {
+  items: EnvironmentMatrix[];
+  /** How many entities match, before permission filtering. */
+  totalItems: number;
+  /** Pass it as `cursor` for the next page. */
+  nextCursor?: string;
+};

@@ -69,4 +69,24 @@ describe('EnvironmentsClient', () => {
     expect(error.statusCode).toBe(404);
     expect(error.body.error.name).toBe('NotFoundError');
   });
+
+  it('gets a portfolio page, sending only the query parameters given', async () => {
+    let search = '';
+    server.use(
+      http.get(`${baseUrl}/entities`, ({ request }) => {
+        search = new URL(request.url).search;
+        return HttpResponse.json({ items: [], totalItems: 0 });
+      }),
+    );
+    const client = new EnvironmentsClient({ discoveryApi });
+
+    await expect(
+      client.getPortfolio({
+        owner: 'group:default/team a',
+        cursor: undefined,
+        limit: 50,
+      }),
+    ).resolves.toEqual({ items: [], totalItems: 0 });
+    expect(search).toBe('?owner=group%3Adefault%2Fteam+a&limit=50');
+  });
 });

@@ -1,7 +1,11 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { EnvironmentMatrix } from '../matrix';
-import { EnvironmentsApi, EnvironmentsRequestOptions } from './EnvironmentsApi';
+import { EnvironmentMatrix, EnvironmentPortfolio } from '../matrix';
+import {
+  EnvironmentsApi,
+  EnvironmentsRequestOptions,
+  PortfolioRequest,
+} from './EnvironmentsApi';
 
 /**
  * The environments plugin's HTTP client, for browsers and for backend modules alike.
@@ -30,6 +34,23 @@ export class EnvironmentsClient implements EnvironmentsApi {
       `/entities/${encodeURIComponent(entityRef.kind)}/${encodeURIComponent(
         entityRef.namespace,
       )}/${encodeURIComponent(entityRef.name)}`,
+      options,
+    );
+  }
+
+  async getPortfolio(
+    query: PortfolioRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<EnvironmentPortfolio> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) {
+        params.set(key, String(value));
+      }
+    }
+    const search = params.toString();
+    return this.get<EnvironmentPortfolio>(
+      `/entities${search ? `?${search}` : ''}`,
       options,
     );
   }

@@ -3,7 +3,12 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -27,10 +32,46 @@ import { LiveStateReader } from '../../clusters';
 import { GitRepository, RepositorySnapshot } from '../../git';
 import { declaredEnvironments } from './declaredEnvironments';
 import { liveOnlyEnvironments, mergeLiveState } from './liveEnvironments';
-import { MatrixService } from './types';
+import { MatrixService, PortfolioQuery } from './types';
 
 /** How many scanned models (per repository, commit and folder) are kept in memory. */
 const MODEL_CACHE_SIZE = 500;
+
+/** How many matrices of a portfolio page are computed at once. */
+const PORTFOLIO_CONCURRENCY = 8;
+
+/** Entities with either environments annotation, narrowed by owner, system and kind. */
+function portfolioFilter(query: PortfolioQuery) {
+  const common: Record<string, string> = { kind: query.kind ?? 'Component' };
+  if (query.owner) {
+    common['relations.ownedBy'] = stringifyEntityRef(
+      parseEntityRef(query.owner, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    );
+  }
+  if (query.system) {
+    common['relations.partOf'] = stringifyEntityRef(
+      parseEntityRef(query.system, {
+        defaultKind: 'system',
+        defaultNamespace: 'default',
+      }),
+    );
+  }
+  return [
+    {
+      ...common,
+      [`metadata.annotations.${ANNOTATION_GITOPS_LOCATION}`]:
+        CATALOG_FILTER_EXISTS,
+    },
+    {
+      ...common,
+      [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]:
+        CATALOG_FILTER_EXISTS,
+    },
+  ];
+}
 
 export function createMatrixService(options: {
   catalog: CatalogService;
@@ -192,35 +233,99 @@ export function createMatrixService(options: {
       : liveOnlyEnvironments(live, liveState.listClusters());
   }
 
+  async function buildMatrix(
+    entity: Entity,
+    entityRef: string,
+  ): Promise<EnvironmentMatrix> {
+    const { source, environmentNames } = readAnnotations(entity, entityRef);
+    const annotations = entity.metadata.annotations ?? {};
+
+    const matrix: EnvironmentMatrix = {
+      entityRef,
+      source,
+      live: {
+        kubernetesId: annotations[ANNOTATION_KUBERNETES_ID],
+        labelSelector: annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR],
+      },
+      environments: [],
+      problems: [],
+      generatedAt: now().toISOString(),
+    };
+
+    if (source) {
+      await addDeclaredState(matrix, source, environmentNames);
+    } else {
+      matrix.problems.push({
+        severity: 'info',
+        message: `Live-only view: without the ${ANNOTATION_GITOPS_LOCATION} annotation there is no declared state, and promotion is unavailable`,
+      });
+    }
+    await addLiveState(matrix, Boolean(source));
+    return matrix;
+  }
+
   return {
     async getEnvironmentMatrix(compoundRef, { credentials }) {
       const entityRef = stringifyEntityRef(compoundRef);
       const entity = await resolveEntity(entityRef, credentials);
-      const { source, environmentNames } = readAnnotations(entity, entityRef);
-      const annotations = entity.metadata.annotations ?? {};
+      return buildMatrix(entity, entityRef);
+    },
 
-      const matrix: EnvironmentMatrix = {
-        entityRef,
-        source,
-        live: {
-          kubernetesId: annotations[ANNOTATION_KUBERNETES_ID],
-          labelSelector: annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR],
-        },
-        environments: [],
-        problems: [],
-        generatedAt: now().toISOString(),
-      };
+    async listEnvironmentMatrices(query, { credentials }) {
+      const limit = query.limit ?? 20;
+      const response = query.cursor
+        ? await catalog.queryEntities(
+            { cursor: query.cursor, limit },
+            { credentials },
+          )
+        : await catalog.queryEntities(
+            { filter: portfolioFilter(query), limit },
+            { credentials },
+          );
 
-      if (source) {
-        await addDeclaredState(matrix, source, environmentNames);
-      } else {
-        matrix.problems.push({
-          severity: 'info',
-          message: `Live-only view: without the ${ANNOTATION_GITOPS_LOCATION} annotation there is no declared state, and promotion is unavailable`,
-        });
+      const refs = response.items.map(e => stringifyEntityRef(e));
+      const decisions = refs.length
+        ? await permissions.authorize(
+            refs.map(resourceRef => ({
+              permission: environmentsEntityReadPermission,
+              resourceRef,
+            })),
+            { credentials },
+          )
+        : [];
+      const allowed = response.items.filter(
+        (_, index) => decisions[index].result === AuthorizeResult.ALLOW,
+      );
+
+      const items: EnvironmentMatrix[] = [];
+      for (let i = 0; i < allowed.length; i += PORTFOLIO_CONCURRENCY) {
+        const batch = allowed.slice(i, i + PORTFOLIO_CONCURRENCY);
+        items.push(
+          ...(await Promise.all(
+            batch.map(entity =>
+              buildMatrix(entity, stringifyEntityRef(entity)).catch(error => ({
+                entityRef: stringifyEntityRef(entity),
+                live: {},
+                environments: [],
+                problems: [
+                  {
+                    severity: 'error' as const,
+                    message: (error as Error).message,
+                  },
+                ],
+                generatedAt: now().toISOString(),
+              })),
+            ),
+          )),
+        );
       }
-      await addLiveState(matrix, Boolean(source));
-      return matrix;
+      return {
+        items,
+        totalItems: response.totalItems,
+        ...(response.pageInfo.nextCursor && {
+          nextCursor: response.pageInfo.nextCursor,
+        }),
+      };
     },
   };
 }

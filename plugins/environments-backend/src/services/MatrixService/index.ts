@@ -1,2 +1,2 @@
-export type { MatrixService } from './types';
+export type { MatrixService, PortfolioQuery } from './types';
 export { createMatrixService } from './createMatrixService';

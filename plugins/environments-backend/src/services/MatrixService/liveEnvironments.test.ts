@@ -16,7 +16,11 @@ function declared(extra: Partial<DeclaredState> = {}): DeclaredState {
         tag: '1.2.0',
         digest: null,
         resources: null,
-        source: { file: 'overlays/prod/kustomization.yaml', path: 'images[0].newTag', line: 9 },
+        source: {
+          file: 'overlays/prod/kustomization.yaml',
+          path: 'images[0].newTag',
+          line: 9,
+        },
       },
     ],
     autoscaling: null,
@@ -24,7 +28,11 @@ function declared(extra: Partial<DeclaredState> = {}): DeclaredState {
     env: {},
     managedBy: 'kustomize',
     provenance: {
-      replicas: { file: 'overlays/prod/kustomization.yaml', path: 'replicas[0].count', line: 12 },
+      replicas: {
+        file: 'overlays/prod/kustomization.yaml',
+        path: 'replicas[0].count',
+        line: 12,
+      },
     },
     ...extra,
   };
@@ -61,7 +69,14 @@ function live(extra: Partial<LiveWorkload> = {}): LiveWorkload {
     kind: 'Deployment',
     name: 'app',
     images: [
-      { container: 'app', repository: 'shop/app', tag: '1.2.0', digest: 'sha256:aaa', current: true, pods: 2 },
+      {
+        container: 'app',
+        repository: 'shop/app',
+        tag: '1.2.0',
+        digest: 'sha256:aaa',
+        current: true,
+        pods: 2,
+      },
     ],
     replicas: { desired: 2, ready: 2, updated: 2, available: 2 },
     health: 'Healthy',
@@ -79,7 +94,10 @@ describe('mergeLiveState', () => {
   it('matches by kind, name and namespace: healthy and in sync', () => {
     const [env] = mergeLiveState([column()], {
       clusters: [
-        cluster('prod-eu', [live(), live({ namespace: 'other', health: 'Degraded' })]),
+        cluster('prod-eu', [
+          live(),
+          live({ namespace: 'other', health: 'Degraded' }),
+        ]),
       ],
     });
 
@@ -99,8 +117,20 @@ describe('mergeLiveState', () => {
         cluster('prod-eu', [
           live({
             images: [
-              { container: 'app', repository: 'shop/app', tag: '1.1.0', current: true, pods: 3 },
-              { container: 'app', repository: 'shop/app', tag: '1.0.0', current: false, pods: 1 },
+              {
+                container: 'app',
+                repository: 'shop/app',
+                tag: '1.1.0',
+                current: true,
+                pods: 3,
+              },
+              {
+                container: 'app',
+                repository: 'shop/app',
+                tag: '1.0.0',
+                current: false,
+                pods: 1,
+              },
             ],
             replicas: { desired: 3, ready: 3, updated: 3, available: 3 },
           }),
@@ -115,14 +145,22 @@ describe('mergeLiveState', () => {
         cluster: 'prod-eu',
         declared: '1.2.0',
         live: '1.1.0',
-        provenance: { file: 'overlays/prod/kustomization.yaml', path: 'images[0].newTag', line: 9 },
+        provenance: {
+          file: 'overlays/prod/kustomization.yaml',
+          path: 'images[0].newTag',
+          line: 9,
+        },
       },
       {
         field: 'replicas',
         cluster: 'prod-eu',
         declared: '2',
         live: '3',
-        provenance: { file: 'overlays/prod/kustomization.yaml', path: 'replicas[0].count', line: 12 },
+        provenance: {
+          file: 'overlays/prod/kustomization.yaml',
+          path: 'replicas[0].count',
+          line: 12,
+        },
       },
     ]);
     expect(env.sync.status).toBe('OutOfSync');
@@ -130,36 +168,72 @@ describe('mergeLiveState', () => {
 
   it('compares pinned digests, and a mutable tag by whether the pods agree', () => {
     const pinned = declared();
-    pinned.containers[0] = { ...pinned.containers[0], tag: null, digest: 'sha256:bbb' };
+    pinned.containers[0] = {
+      ...pinned.containers[0],
+      tag: null,
+      digest: 'sha256:bbb',
+    };
     expect(
-      mergeLiveState([column(pinned)], { clusters: [cluster('c', [live()])] })[0]
-        .workloads[0].drift.map(d => [d.field, d.declared, d.live]),
+      mergeLiveState([column(pinned)], {
+        clusters: [cluster('c', [live()])],
+      })[0].workloads[0].drift.map(d => [d.field, d.declared, d.live]),
     ).toEqual([['image', 'sha256:bbb', '1.2.0']]);
 
     const latest = declared();
     latest.containers[0] = { ...latest.containers[0], tag: 'latest' };
     const agreeing = live({
-      images: [{ container: 'app', repository: 'shop/app', tag: 'latest', digest: 'sha256:aaa', current: true, pods: 2 }],
+      images: [
+        {
+          container: 'app',
+          repository: 'shop/app',
+          tag: 'latest',
+          digest: 'sha256:aaa',
+          current: true,
+          pods: 2,
+        },
+      ],
     });
     const split = live({
       images: [
-        { container: 'app', repository: 'shop/app', tag: 'latest', digest: 'sha256:aaa', current: true, pods: 1 },
-        { container: 'app', repository: 'shop/app', tag: 'latest', digest: 'sha256:ccc', current: true, pods: 1 },
+        {
+          container: 'app',
+          repository: 'shop/app',
+          tag: 'latest',
+          digest: 'sha256:aaa',
+          current: true,
+          pods: 1,
+        },
+        {
+          container: 'app',
+          repository: 'shop/app',
+          tag: 'latest',
+          digest: 'sha256:ccc',
+          current: true,
+          pods: 1,
+        },
       ],
     });
     expect(
-      mergeLiveState([column(latest)], { clusters: [cluster('c', [agreeing])] })[0]
-        .workloads[0].drift,
+      mergeLiveState([column(latest)], {
+        clusters: [cluster('c', [agreeing])],
+      })[0].workloads[0].drift,
     ).toEqual([]);
     expect(
-      mergeLiveState([column(latest)], { clusters: [cluster('c', [split])] })[0]
-        .workloads[0].drift.map(d => d.field),
+      mergeLiveState([column(latest)], {
+        clusters: [cluster('c', [split])],
+      })[0].workloads[0].drift.map(d => d.field),
     ).toEqual(['image']);
   });
 
   it('compares autoscaling bounds instead of replicas when an HPA is declared', () => {
     const state = declared({
-      autoscaling: { kind: 'HorizontalPodAutoscaler', name: 'app', minReplicas: 3, maxReplicas: 10, targets: [] },
+      autoscaling: {
+        kind: 'HorizontalPodAutoscaler',
+        name: 'app',
+        minReplicas: 3,
+        maxReplicas: 10,
+        targets: [],
+      },
     });
     const [env] = mergeLiveState([column(state)], {
       clusters: [
@@ -172,14 +246,17 @@ describe('mergeLiveState', () => {
       ],
     });
 
-    expect(env.workloads[0].drift.map(d => [d.field, d.declared, d.live])).toEqual([
-      ['autoscaling', '3–10', '3–5'],
-    ]);
+    expect(
+      env.workloads[0].drift.map(d => [d.field, d.declared, d.live]),
+    ).toEqual([['autoscaling', '3–10', '3–5']]);
   });
 
   it('is Missing when every cluster answered without it', () => {
     const [env] = mergeLiveState([column()], {
-      clusters: [cluster('c', []), cluster('d', [live({ cluster: 'd', health: 'Missing', images: [] })])],
+      clusters: [
+        cluster('c', []),
+        cluster('d', [live({ cluster: 'd', health: 'Missing', images: [] })]),
+      ],
     });
 
     expect(env.health).toBe('Missing');
@@ -192,27 +269,43 @@ describe('mergeLiveState', () => {
   it('degrades only what an unreachable cluster could have run', () => {
     const failed = {
       cluster: 'prod-us',
-      error: { name: 'KubernetesRequestError', message: 'timed out after 5000 ms' },
+      error: {
+        name: 'KubernetesRequestError',
+        message: 'timed out after 5000 ms',
+      },
     };
-    const [unmatched] = mergeLiveState([column()], { clusters: [cluster('prod-eu', []), failed] });
+    const [unmatched] = mergeLiveState([column()], {
+      clusters: [cluster('prod-eu', []), failed],
+    });
     expect(unmatched.health).toBe('Unknown');
     expect(unmatched.clusters).toEqual([
-      { cluster: 'prod-us', health: 'Unknown', error: 'timed out after 5000 ms' },
+      {
+        cluster: 'prod-us',
+        health: 'Unknown',
+        error: 'timed out after 5000 ms',
+      },
     ]);
     expect(unmatched.problems[0].message).toBe(
       'Cluster prod-us did not answer (timed out after 5000 ms); app may run there',
     );
 
-    const [matched] = mergeLiveState([column()], { clusters: [cluster('prod-eu', [live()]), failed] });
+    const [matched] = mergeLiveState([column()], {
+      clusters: [cluster('prod-eu', [live()]), failed],
+    });
     expect(matched.health).toBe('Healthy');
     expect(matched.problems).toEqual([]);
-    expect(matched.clusters.map(c => c.cluster)).toEqual(['prod-eu', 'prod-us']);
+    expect(matched.clusters.map(c => c.cluster)).toEqual([
+      'prod-eu',
+      'prod-us',
+    ]);
   });
 });
 
 describe('worstHealth', () => {
   it('ranks as Argo CD does', () => {
-    expect(worstHealth(['Healthy', 'Progressing', 'Suspended'])).toBe('Progressing');
+    expect(worstHealth(['Healthy', 'Progressing', 'Suspended'])).toBe(
+      'Progressing',
+    );
     expect(worstHealth(['Missing', 'Degraded', 'Healthy'])).toBe('Degraded');
     expect(worstHealth(['Degraded', 'Unknown'])).toBe('Unknown');
     expect(worstHealth([])).toBe('Unknown');
@@ -225,7 +318,9 @@ describe('liveOnlyEnvironments', () => {
       {
         clusters: [
           cluster('prod', [live({ cluster: 'prod' })]),
-          cluster('staging', [live({ cluster: 'staging', health: 'Progressing' })]),
+          cluster('staging', [
+            live({ cluster: 'staging', health: 'Progressing' }),
+          ]),
           cluster('empty', []),
         ],
       },
@@ -237,7 +332,13 @@ describe('liveOnlyEnvironments', () => {
       ['prod', 1, 'Healthy'],
     ]);
     expect(environments[1].version.images).toEqual([
-      { application: 'app', container: 'app', image: 'shop/app', tag: '1.2.0', digest: 'sha256:aaa' },
+      {
+        application: 'app',
+        container: 'app',
+        image: 'shop/app',
+        tag: '1.2.0',
+        digest: 'sha256:aaa',
+      },
     ]);
   });
 });

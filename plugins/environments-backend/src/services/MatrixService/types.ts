@@ -1,6 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { EnvironmentMatrix } from '@stagecraft/plugin-environments-common';
+import {
+  EnvironmentMatrix,
+  EnvironmentPortfolio,
+} from '@stagecraft/plugin-environments-common';
 
 /**
  * Answers "what runs where" for one catalog entity.
@@ -18,4 +21,31 @@ export interface MatrixService {
     entityRef: CompoundEntityRef,
     options: { credentials: BackstageCredentials },
   ): Promise<EnvironmentMatrix>;
+
+  /**
+   * A page of the portfolio: the matrices of the entities (with either environments annotation)
+   * that an owner owns or a system holds, which the caller may read. A matrix that cannot be
+   * computed is an item with a problem, not a failed page.
+   */
+  listEnvironmentMatrices(
+    query: PortfolioQuery,
+    options: { credentials: BackstageCredentials },
+  ): Promise<EnvironmentPortfolio>;
 }
+
+/**
+ * Which entities a portfolio page holds.
+ *
+ * @public
+ */
+export type PortfolioQuery = {
+  /** An owner's entity ref; `group` and `default` are assumed when left out. */
+  owner?: string;
+  /** A system's entity ref. */
+  system?: string;
+  /** Default `Component`. */
+  kind?: string;
+  cursor?: string;
+  /** Default 20. */
+  limit?: number;
+};

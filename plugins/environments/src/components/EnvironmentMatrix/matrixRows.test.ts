@@ -145,7 +145,11 @@ describe('matrixRows', () => {
 describe('matrixRows with live state', () => {
   const now = new Date('2026-11-22T12:00:00Z');
 
-  function live(env: MatrixEnvironment, tag: string, ready: number): MatrixEnvironment {
+  function live(
+    env: MatrixEnvironment,
+    tag: string,
+    ready: number,
+  ): MatrixEnvironment {
     const [workload] = env.workloads;
     const drift =
       tag === workload.declared!.containers[0].tag
@@ -178,7 +182,15 @@ describe('matrixRows with live state', () => {
               namespace: env.name,
               kind: 'Deployment',
               name: 'app',
-              images: [{ container: 'app', repository: 'shop/app', tag, current: true, pods: 2 }],
+              images: [
+                {
+                  container: 'app',
+                  repository: 'shop/app',
+                  tag,
+                  current: true,
+                  pods: 2,
+                },
+              ],
               replicas: { desired: 2, ready, updated: 2, available: ready },
               health: ready === 0 ? 'Degraded' : 'Healthy',
             },
@@ -204,7 +216,9 @@ describe('matrixRows with live state', () => {
       ['Healthy', 'Healthy'],
       ['Degraded', 'Degraded'],
     ]);
-    expect(byField.Health[1].title).toBe('eu-1: Degraded\neu-2: Unknown (timed out)');
+    expect(byField.Health[1].title).toBe(
+      'eu-1: Degraded\neu-2: Unknown (timed out)',
+    );
     expect(byField.Sync.map(c => c.value)).toEqual(['Synced', 'Synced']);
     expect(byField['Last change'].map(c => [c.value, c.title])).toEqual([
       ['3 minutes ago', '2026-11-22T11:57:00Z'],
@@ -218,7 +232,10 @@ describe('matrixRows with live state', () => {
   });
 
   it('marks drift on the row of the drifting field only', () => {
-    const rows = matrixRows([live(environment('prod', 0, declared('1.2.0', 2)), '1.1.9', 2)], now);
+    const rows = matrixRows(
+      [live(environment('prod', 0, declared('1.2.0', 2)), '1.1.9', 2)],
+      now,
+    );
     const version = rows.find(r => r.field === 'Version')!.cells[0];
 
     expect(version.drift).toHaveLength(1);
@@ -226,7 +243,9 @@ describe('matrixRows with live state', () => {
       'eu-1 runs image of app 1.1.9; Git declares 1.2.0 in kustomization.yaml:7 (images[0].newTag)',
     );
     expect(rows.find(r => r.field === 'Replicas')!.cells[0].drift).toEqual([]);
-    expect(rows.find(r => r.field === 'Sync')!.cells[0].value).toBe('OutOfSync');
+    expect(rows.find(r => r.field === 'Sync')!.cells[0].value).toBe(
+      'OutOfSync',
+    );
   });
 
   it('hides environment rows that know nothing', () => {
