@@ -3,10 +3,19 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { environmentsPermissions } from '@stagecraft/plugin-environments-common';
+import {
+  environmentsEntityReadPermission,
+  environmentsPromotionCreatePermission,
+} from '@stagecraft/plugin-environments-common';
 import { createRouter } from './router';
 import { createLiveStateReader } from './clusters';
 import { readGitRepositories } from './git';
+import {
+  environmentsPromotionPermissionResourceRef,
+  environmentsPromotionRules,
+} from './permissions';
+import { createPromotionAuthorizer } from './permissions/createPromotionAuthorizer';
+import { loadPromotionResources } from './permissions/loadPromotionResources';
 import { createMatrixService } from './services/MatrixService';
 
 /**
@@ -20,6 +29,7 @@ export const environmentsPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         config: coreServices.rootConfig,
@@ -32,19 +42,30 @@ export const environmentsPlugin = createBackendPlugin({
         config,
         logger,
         auditor,
+        auth,
         httpAuth,
         httpRouter,
         permissions,
         permissionsRegistry,
         catalog,
       }) {
-        permissionsRegistry.addPermissions(environmentsPermissions);
+        permissionsRegistry.addPermissions([environmentsEntityReadPermission]);
+        permissionsRegistry.addResourceType({
+          resourceRef: environmentsPromotionPermissionResourceRef,
+          permissions: [environmentsPromotionCreatePermission],
+          rules: Object.values(environmentsPromotionRules),
+          getResources: refs => loadPromotionResources(refs, { catalog, auth }),
+        });
 
         const matrix = createMatrixService({
           catalog,
           permissions,
           repositories: readGitRepositories({ config, logger }),
           liveState: createLiveStateReader({ config, logger }),
+          authorizePromotions: createPromotionAuthorizer({
+            permissions,
+            permissionsRegistry,
+          }),
           logger,
         });
         httpRouter.use(await createRouter({ httpAuth, auditor, matrix }));

@@ -215,6 +215,34 @@ export type MatrixEnvironment = {
 };
 
 /**
+ * One condition checked before a promotion may start.
+ *
+ * @public
+ */
+export type GateResult = {
+  /** e.g. `source-has-version`, `source-healthy`, `source-synced`. */
+  gate: string;
+  passed: boolean;
+  /** Why it passed or failed, for people. */
+  reason: string;
+};
+
+/**
+ * A promotion the entity allows: from one environment to the next.
+ *
+ * @public
+ */
+export type PromotionStep = {
+  from: string;
+  to: string;
+  gates: GateResult[];
+  /** Whether the caller may promote along this step (`environments.promotion.create`). */
+  permission: { allowed: boolean; reason?: string };
+  /** True when every gate passed and the caller may promote. */
+  available: boolean;
+};
+
+/**
  * The answer of `GET /entities/:kind/:namespace/:name`: what runs where for one entity.
  *
  * @public
@@ -227,6 +255,8 @@ export type EnvironmentMatrix = {
   /** The commit the declared state was read at. */
   revision?: { repository: string; branch: string; commit: string };
   environments: MatrixEnvironment[];
+  /** The promotions between consecutive environments, with their gates and the caller's permission. */
+  promotions: PromotionStep[];
   /** Problems of the entity as a whole, e.g. a repository that could not be read. */
   problems: MatrixProblem[];
   /** Present when part of the matrix is older than it should be, with the reason. */

@@ -6,6 +6,7 @@ import {
 import {
   Entity,
   parseEntityRef,
+  RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
@@ -30,7 +31,9 @@ import {
 } from '@stagecraft/plugin-environments-node';
 import { LiveStateReader } from '../../clusters';
 import { GitRepository, RepositorySnapshot } from '../../git';
+import { PromotionAuthorizer } from '../../permissions/createPromotionAuthorizer';
 import { declaredEnvironments } from './declaredEnvironments';
+import { evaluateGates } from './promotionGates';
 import { liveOnlyEnvironments, mergeLiveState } from './liveEnvironments';
 import { MatrixService, PortfolioQuery } from './types';
 
@@ -79,10 +82,14 @@ export function createMatrixService(options: {
   repositories: Map<string, GitRepository>;
   /** Reads the clusters; without one (or without clusters), health and drift stay Unknown. */
   liveState?: LiveStateReader;
+  /** Decides who may promote; without one, nobody may. */
+  authorizePromotions?: PromotionAuthorizer;
   logger: LoggerService;
   now?: () => Date;
 }): MatrixService {
   const { catalog, permissions, repositories, liveState, logger } = options;
+  const authorizePromotions: PromotionAuthorizer =
+    options.authorizePromotions ?? (async steps => steps.map(() => false));
   const now = options.now ?? (() => new Date());
   const models = new Map<string, Promise<DeclaredModel>>();
 
@@ -233,9 +240,47 @@ export function createMatrixService(options: {
       : liveOnlyEnvironments(live, liveState.listClusters());
   }
 
+  async function addPromotionSteps(
+    matrix: EnvironmentMatrix,
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ) {
+    const pairs = matrix.environments
+      .slice(1)
+      .map((to, index) => ({ from: matrix.environments[index], to }));
+    const owners = (entity.relations ?? [])
+      .filter(relation => relation.type === RELATION_OWNED_BY)
+      .map(relation => relation.targetRef);
+    const allowed = await authorizePromotions(
+      pairs.map(({ from, to }) => ({
+        entityRef: matrix.entityRef,
+        owners,
+        source: from.name,
+        target: to.name,
+      })),
+      credentials,
+    );
+    matrix.promotions = pairs.map(({ from, to }, index) => {
+      const gates = evaluateGates(from, to);
+      return {
+        from: from.name,
+        to: to.name,
+        gates,
+        permission: allowed[index]
+          ? { allowed: true }
+          : {
+              allowed: false,
+              reason: `You may not promote ${matrix.entityRef} to ${to.name}`,
+            },
+        available: allowed[index] && gates.every(gate => gate.passed),
+      };
+    });
+  }
+
   async function buildMatrix(
     entity: Entity,
     entityRef: string,
+    credentials: BackstageCredentials,
   ): Promise<EnvironmentMatrix> {
     const { source, environmentNames } = readAnnotations(entity, entityRef);
     const annotations = entity.metadata.annotations ?? {};
@@ -248,6 +293,7 @@ export function createMatrixService(options: {
         labelSelector: annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR],
       },
       environments: [],
+      promotions: [],
       problems: [],
       generatedAt: now().toISOString(),
     };
@@ -261,6 +307,9 @@ export function createMatrixService(options: {
       });
     }
     await addLiveState(matrix, Boolean(source));
+    if (source) {
+      await addPromotionSteps(matrix, entity, credentials);
+    }
     return matrix;
   }
 
@@ -268,7 +317,7 @@ export function createMatrixService(options: {
     async getEnvironmentMatrix(compoundRef, { credentials }) {
       const entityRef = stringifyEntityRef(compoundRef);
       const entity = await resolveEntity(entityRef, credentials);
-      return buildMatrix(entity, entityRef);
+      return buildMatrix(entity, entityRef, credentials);
     },
 
     async listEnvironmentMatrices(query, { credentials }) {
@@ -303,10 +352,15 @@ export function createMatrixService(options: {
         items.push(
           ...(await Promise.all(
             batch.map(entity =>
-              buildMatrix(entity, stringifyEntityRef(entity)).catch(error => ({
+              buildMatrix(
+                entity,
+                stringifyEntityRef(entity),
+                credentials,
+              ).catch(error => ({
                 entityRef: stringifyEntityRef(entity),
                 live: {},
                 environments: [],
+                promotions: [],
                 problems: [
                   {
                     severity: 'error' as const,

@@ -1,0 +1,92 @@
+import { MatrixEnvironment } from '@stagecraft/plugin-environments-common';
+import { evaluateGates } from './promotionGates';
+
+function env(
+  name: string,
+  extra: Partial<MatrixEnvironment> = {},
+): MatrixEnvironment {
+  return {
+    name,
+    order: 0,
+    version: {
+      images: [
+        {
+          application: 'app',
+          container: 'app',
+          image: 'shop/app',
+          tag: '1.2.0',
+          digest: null,
+        },
+      ],
+    },
+    workloads: [],
+    health: 'Healthy',
+    clusters: [{ cluster: 'eu', health: 'Healthy' }],
+    sync: { status: 'Synced', by: 'stagecraft' },
+    problems: [],
+    ...extra,
+  };
+}
+
+describe('evaluateGates', () => {
+  it('passes a healthy, synced source with a pinned version', () => {
+    expect(evaluateGates(env('staging'), env('prod'))).toEqual([
+      {
+        gate: 'source-has-version',
+        passed: true,
+        reason: 'staging declares 1 image version to promote to prod',
+      },
+      { gate: 'source-healthy', passed: true, reason: 'staging is Healthy' },
+      {
+        gate: 'source-synced',
+        passed: true,
+        reason: 'staging runs what Git declares',
+      },
+    ]);
+  });
+
+  it('says why each gate fails', () => {
+    const gates = evaluateGates(
+      env('staging', {
+        version: {
+          images: [
+            {
+              application: 'app',
+              container: 'app',
+              image: 'shop/app',
+              tag: null,
+              digest: null,
+            },
+          ],
+        },
+        health: 'Degraded',
+        sync: { status: 'OutOfSync', by: 'stagecraft' },
+      }),
+      env('prod'),
+    );
+
+    expect(gates.map(g => [g.gate, g.passed, g.reason])).toEqual([
+      [
+        'source-has-version',
+        false,
+        'staging declares no image tag or digest to promote',
+      ],
+      ['source-healthy', false, 'staging is Degraded'],
+      ['source-synced', false, 'staging is OutOfSync'],
+    ]);
+  });
+
+  it('notes when no cluster reports the source at all', () => {
+    const gates = evaluateGates(
+      env('dev', {
+        health: 'Unknown',
+        clusters: [],
+        sync: { status: 'Unknown' },
+      }),
+      env('staging'),
+    );
+
+    expect(gates[1].reason).toBe('dev is Unknown (no cluster reports it)');
+    expect(gates[2].reason).toBe('dev is Unknown (no cluster reports it)');
+  });
+});
