@@ -14,6 +14,7 @@ import request from 'supertest';
 import { setupServer } from 'msw/node';
 import { environmentsPlugin } from './plugin';
 import { fakeKubernetesApi } from './clusters/__testUtils__/fakeKubernetesApi';
+import { FakeGithub } from './git/__testUtils__/fakeGithub';
 
 // A real git repository holding the demo's GitOps files.
 const examples = path.resolve(__dirname, '../../../examples/gitops');
@@ -66,6 +67,18 @@ const entities: Entity[] = [
     kind: 'Component',
     metadata: { name: 'docs-site' },
     spec: { type: 'website', owner: 'group:default/team-a' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'voting',
+      annotations: {
+        'stagecraft.io/gitops-location':
+          'url:https://github.com/org/gitops/tree/main/craftista/voting',
+      },
+    },
+    spec: { type: 'service', owner: 'group:default/team-votes' },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -164,6 +177,9 @@ async function startBackend(
           environments: {
             repositories: { demo: { url: path.join(gitops, 'origin') } },
             cacheDirectory: path.join(gitops, 'cache'),
+          },
+          integrations: {
+            github: [{ host: 'github.com', token: 'ghp_stagecraft_test' }],
           },
           kubernetes: {
             clusterLocatorMethods: [
@@ -300,6 +316,50 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
       );
     }
     expect(JSON.stringify(res.body)).not.toContain('-token');
+  });
+
+  it('reads a GitHub repository in at most 3 calls, then serves it from cache', async () => {
+    const github = new FakeGithub();
+    github.tokens.add('ghp_stagecraft_test');
+    const files: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else
+          files[path.relative(examples, full)] = fs.readFileSync(full, 'utf8');
+      }
+    };
+    walk(examples);
+    github.commit('org/gitops', 'main', files);
+    msw.use(...github.handlers());
+    const server = await startBackend();
+
+    const first = await request(server).get(
+      '/api/environments/entities/component/default/voting',
+    );
+
+    expect(first.status).toBe(200);
+    expect(first.body.problems).toEqual([]);
+    expect(
+      first.body.environments.map((e: any) => [
+        e.name,
+        e.version.images[0].tag,
+      ]),
+    ).toEqual([
+      ['dev', '0.9.1'],
+      ['staging', '0.8.7'],
+      ['prod', '0.8.7'],
+    ]);
+    expect(first.body.revision.repository).toBe('github.com/org/gitops');
+    expect(github.calls.length).toBeLessThanOrEqual(3);
+
+    const callsBefore = github.calls.length;
+    await request(server).get(
+      '/api/environments/entities/component/default/voting',
+    );
+    expect(github.calls.length).toBe(callsBefore);
+    expect(JSON.stringify(first.body)).not.toContain('ghp_stagecraft_test');
   });
 
   it('reports a repository that is not configured as a problem, not an error', async () => {
@@ -465,24 +525,29 @@ describe('GET /api/environments/entities (portfolio)', () => {
       'component:default/catalogue',
     ]);
 
-    const first = await request(server).get(
-      '/api/environments/entities?limit=2',
-    );
-    expect(first.status).toBe(200);
-    expect(first.body.items).toHaveLength(2);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await request(server).get(
-      `/api/environments/entities?limit=2&cursor=${encodeURIComponent(
-        first.body.nextCursor,
-      )}`,
-    );
-    const all = [...first.body.items, ...second.body.items].map(
-      (m: any) => m.entityRef,
-    );
+    const all: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await request(server).get(
+        `/api/environments/entities?limit=2${
+          cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+        }`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      all.push(...page.body.items.map((m: any) => m.entityRef));
+      cursor = page.body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBeGreaterThan(1);
     // Every entity with an environments annotation, each once; none without.
     expect(new Set(all).size).toBe(all.length);
     expect(all).toEqual(
-      expect.arrayContaining(['component:default/live-only']),
+      expect.arrayContaining([
+        'component:default/catalogue',
+        'component:default/live-only',
+      ]),
     );
     expect(all).not.toContain('component:default/docs-site');
   });

@@ -9,7 +9,7 @@ import {
 } from '@stagecraft/plugin-environments-common';
 import { createRouter } from './router';
 import { createLiveStateReader } from './clusters';
-import { readGitRepositories } from './git';
+import { GithubRepositories, readGitRepositories } from './git';
 import {
   environmentsPromotionPermissionResourceRef,
   environmentsPromotionRules,
@@ -61,6 +61,7 @@ export const environmentsPlugin = createBackendPlugin({
           catalog,
           permissions,
           repositories: readGitRepositories({ config, logger }),
+          github: GithubRepositories.fromConfig(config, { logger }),
           liveState: createLiveStateReader({ config, logger }),
           authorizePromotions: createPromotionAuthorizer({
             permissions,

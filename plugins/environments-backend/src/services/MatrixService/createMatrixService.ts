@@ -30,7 +30,11 @@ import {
   scanRepository,
 } from '@stagecraft/plugin-environments-node';
 import { LiveStateReader } from '../../clusters';
-import { GitRepository, RepositorySnapshot } from '../../git';
+import {
+  GithubRepositories,
+  GitRepository,
+  RepositorySnapshot,
+} from '../../git';
 import { PromotionAuthorizer } from '../../permissions/createPromotionAuthorizer';
 import { declaredEnvironments } from './declaredEnvironments';
 import { evaluateGates } from './promotionGates';
@@ -82,12 +86,15 @@ export function createMatrixService(options: {
   repositories: Map<string, GitRepository>;
   /** Reads the clusters; without one (or without clusters), health and drift stay Unknown. */
   liveState?: LiveStateReader;
+  /** Reads `url:` locations on GitHub hosts of `integrations.github`. */
+  github?: GithubRepositories;
   /** Decides who may promote; without one, nobody may. */
   authorizePromotions?: PromotionAuthorizer;
   logger: LoggerService;
   now?: () => Date;
 }): MatrixService {
-  const { catalog, permissions, repositories, liveState, logger } = options;
+  const { catalog, permissions, repositories, liveState, github, logger } =
+    options;
   const authorizePromotions: PromotionAuthorizer =
     options.authorizePromotions ?? (async steps => steps.map(() => false));
   const now = options.now ?? (() => new Date());
@@ -160,32 +167,57 @@ export function createMatrixService(options: {
     }
   }
 
+  /** The repository and folder a GitOps source points at, or a problem saying why not. */
+  function resolveRepository(
+    source: GitOpsSource,
+    matrix: EnvironmentMatrix,
+  ): { repository: GitRepository; path: string; label: string } | undefined {
+    if (source.type === 'repository') {
+      const repository = repositories.get(source.repository);
+      if (repository) {
+        return { repository, path: source.path, label: source.repository };
+      }
+      matrix.problems.push({
+        severity: 'error',
+        message: `Repository '${source.repository}' is not configured: add it under environments.repositories`,
+      });
+      return undefined;
+    }
+    try {
+      if (!github) {
+        throw new Error('no GitHub integration is configured');
+      }
+      const { repository, path, location } = github.forLocation(source.url);
+      return {
+        repository,
+        path,
+        label: `${location.host}/${location.owner}/${location.repo}`,
+      };
+    } catch (error) {
+      matrix.problems.push({
+        severity: 'error',
+        message: `Cannot read ${source.url}: ${(error as Error).message}`,
+      });
+      return undefined;
+    }
+  }
+
   async function addDeclaredState(
     matrix: EnvironmentMatrix,
     source: GitOpsSource,
     environmentNames: string[] | undefined,
   ) {
-    if (source.type === 'url') {
-      matrix.problems.push({
-        severity: 'error',
-        message: `Reading ${source.url} is not supported yet: name the repository in environments.repositories and use '<repository>:<path>'`,
-      });
+    const target = resolveRepository(source, matrix);
+    if (!target) {
       return;
     }
-    const repository = repositories.get(source.repository);
-    if (!repository) {
-      matrix.problems.push({
-        severity: 'error',
-        message: `Repository '${source.repository}' is not configured: add it under environments.repositories`,
-      });
-      return;
-    }
+    const { repository, path: folder, label } = target;
 
     let snapshot: RepositorySnapshot;
     try {
       snapshot = await repository.readSnapshot();
     } catch (error) {
-      logger.warn(`Reading ${source.repository} failed`, error as Error);
+      logger.warn(`Reading ${label} failed`, error as Error);
       matrix.problems.push({
         severity: 'error',
         message: (error as Error).message,
@@ -200,15 +232,15 @@ export function createMatrixService(options: {
     if (snapshot.staleReason) {
       matrix.stale = { reason: snapshot.staleReason };
     }
-    if (!hasFolder(snapshot, source.path)) {
+    if (!hasFolder(snapshot, folder)) {
       matrix.problems.push({
         severity: 'error',
-        message: `Repository '${source.repository}' has no folder '${source.path}' on ${snapshot.branch}`,
+        message: `Repository '${label}' has no folder '${folder}' on ${snapshot.branch}`,
       });
       return;
     }
 
-    const model = await scan(snapshot, source.path, environmentNames);
+    const model = await scan(snapshot, folder, environmentNames);
     const declared = declaredEnvironments(model, { environmentNames });
     matrix.environments = declared.environments;
     matrix.problems.push(...declared.problems);
