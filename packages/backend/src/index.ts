@@ -35,10 +35,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The demo's policy: everything is allowed, but only owners promote to prod.
+// See https://backstage.io/docs/permissions/getting-started to write your own.
+backend.add(import('./demo/permissionPolicyModule'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
