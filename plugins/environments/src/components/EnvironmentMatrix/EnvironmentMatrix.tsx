@@ -18,6 +18,7 @@ import {
   MatrixCell,
   matrixRows,
 } from './matrixRows';
+import { PromotionSteps } from '../PromotionSteps';
 
 const visuallyHidden = {
   position: 'absolute',
@@ -138,6 +139,7 @@ export function EnvironmentMatrix({
           </TableBody>
         </TableRoot>
       )}
+      <PromotionSteps steps={matrix.promotions ?? []} />
       {matrix.revision && (
         <Text color="secondary" variant="body-small">
           Declared state of repository {matrix.revision.repository} at{' '}

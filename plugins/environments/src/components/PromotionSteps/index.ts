@@ -1,0 +1,1 @@
+export { PromotionSteps } from './PromotionSteps';
