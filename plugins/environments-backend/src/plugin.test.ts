@@ -6,39 +6,27 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { setupServer } from 'msw/node';
 import { environmentsPlugin } from './plugin';
+import {
+  createDemoGitRepository,
+  demoGitopsFiles,
+} from './__testUtils__/demoGitRepository';
 import { fakeKubernetesApi } from './clusters/__testUtils__/fakeKubernetesApi';
 import { FakeGithub } from './git/__testUtils__/fakeGithub';
 
 // A real git repository holding the demo's GitOps files.
-const examples = path.resolve(__dirname, '../../../examples/gitops');
-let gitops: string;
+const examples = demoGitopsFiles;
+let gitops: ReturnType<typeof createDemoGitRepository>;
 
 beforeAll(() => {
-  gitops = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-plugin-test-'));
-  fs.cpSync(examples, path.join(gitops, 'origin'), { recursive: true });
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: path.join(gitops, 'origin') });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git(
-    '-c',
-    'user.name=T',
-    '-c',
-    'user.email=t@example.com',
-    'commit',
-    '-qm',
-    'demo',
-  );
+  gitops = createDemoGitRepository();
 });
 
-afterAll(() => fs.rmSync(gitops, { recursive: true, force: true }));
+afterAll(() => gitops.remove());
 
 const entities: Entity[] = [
   {
@@ -175,8 +163,8 @@ async function startBackend(
       mockServices.rootConfig.factory({
         data: {
           environments: {
-            repositories: { demo: { url: path.join(gitops, 'origin') } },
-            cacheDirectory: path.join(gitops, 'cache'),
+            repositories: { demo: { url: gitops.url } },
+            cacheDirectory: gitops.cacheDir,
           },
           integrations: {
             github: [{ host: 'github.com', token: 'ghp_stagecraft_test' }],

@@ -25,12 +25,9 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { environmentsPromotionCreatePermission } from '@stagecraft/plugin-environments-common';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { environmentsPlugin } from '../plugin';
+import { createDemoGitRepository } from '../__testUtils__/demoGitRepository';
 import {
   createEnvironmentsPromotionConditionalDecision,
   environmentsPromotionConditions,
@@ -120,31 +117,13 @@ function service(name: string, owner: string): Entity {
   };
 }
 
-let gitops: string;
+let gitops: ReturnType<typeof createDemoGitRepository>;
 
 beforeAll(() => {
-  gitops = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-permission-'));
-  fs.cpSync(
-    path.resolve(__dirname, '../../../../examples/gitops'),
-    path.join(gitops, 'origin'),
-    { recursive: true },
-  );
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: path.join(gitops, 'origin') });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git(
-    '-c',
-    'user.name=T',
-    '-c',
-    'user.email=t@example.com',
-    'commit',
-    '-qm',
-    'demo',
-  );
+  gitops = createDemoGitRepository();
 });
 
-afterAll(() => fs.rmSync(gitops, { recursive: true, force: true }));
+afterAll(() => gitops.remove());
 
 describe('environments.promotion.create through the permission backend', () => {
   async function stepsFor(entity: string, user: string) {
@@ -165,8 +144,8 @@ describe('environments.promotion.create through the permission backend', () => {
           data: {
             permission: { enabled: true },
             environments: {
-              repositories: { demo: { url: path.join(gitops, 'origin') } },
-              cacheDirectory: path.join(gitops, 'cache'),
+              repositories: { demo: { url: gitops.url } },
+              cacheDirectory: gitops.cacheDir,
             },
           },
         }),

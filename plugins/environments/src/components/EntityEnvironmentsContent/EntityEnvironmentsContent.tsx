@@ -1,10 +1,6 @@
-import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
-import useAsync from 'react-use/esm/useAsync';
-import { environmentsApiRef } from '../../api';
+import { useEnvironmentMatrix } from '../../hooks/useEnvironmentMatrix';
 import { EnvironmentMatrix } from '../EnvironmentMatrix';
 
 /**
@@ -13,14 +9,7 @@ import { EnvironmentMatrix } from '../EnvironmentMatrix';
  * @public
  */
 export function EntityEnvironmentsContent() {
-  const { entity } = useEntity();
-  const environmentsApi = useApi(environmentsApiRef);
-  const entityRef = getCompoundEntityRef(entity);
-
-  const { value, loading, error } = useAsync(
-    () => environmentsApi.getEnvironmentMatrix(entityRef),
-    [environmentsApi, entityRef.kind, entityRef.namespace, entityRef.name],
-  );
+  const { entity, value, loading, error } = useEnvironmentMatrix();
 
   if (loading) {
     return <Progress />;
