@@ -11,6 +11,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { setupServer } from 'msw/node';
 import { environmentsPlugin } from './plugin';
+import { expectToMatchSpec, specOperations } from './schema/expectToMatchSpec';
 import {
   createDemoGitRepository,
   demoGitopsFiles,
@@ -206,6 +207,7 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
     );
 
     expect(res.status).toBe(200);
+    expectToMatchSpec(res.body, 'EnvironmentMatrix');
     expect(res.body).toMatchObject({
       entityRef: 'component:default/catalogue',
       source: {
@@ -280,6 +282,7 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
     );
 
     expect(res.status).toBe(200);
+    expectToMatchSpec(res.body, 'EnvironmentMatrix');
     const [dev, staging, prod] = res.body.environments;
     expect(prod).toMatchObject({
       health: 'Healthy',
@@ -453,6 +456,7 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
     );
 
     expect(res.status).toBe(404);
+    expectToMatchSpec(res.body, 'Error');
     expect(res.body.error.message).toContain('component:default/nope');
   });
 
@@ -493,6 +497,7 @@ describe('GET /api/environments/entities (portfolio)', () => {
     );
 
     expect(res.status).toBe(200);
+    expectToMatchSpec(res.body, 'EnvironmentPortfolio');
     expect(res.body.items.map((m: any) => m.entityRef)).toEqual([
       'component:default/catalogue',
     ]);
@@ -582,5 +587,23 @@ describe('GET /api/environments/entities (portfolio)', () => {
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([]);
     expect(res.body.totalItems).toBeGreaterThan(0);
+  });
+});
+
+describe('openapi.yaml', () => {
+  it('declares exactly the routes the plugin serves', () => {
+    expect(specOperations().sort()).toEqual([
+      'GET /entities',
+      'GET /entities/{kind}/{namespace}/{name}',
+    ]);
+  });
+
+  it('rejects a body that breaks it', () => {
+    expect(() =>
+      expectToMatchSpec(
+        { entityRef: 'x', environments: 'none' },
+        'EnvironmentMatrix',
+      ),
+    ).toThrow(/does not conform to EnvironmentMatrix/);
   });
 });
