@@ -11,7 +11,10 @@ import path from 'node:path';
 import request from 'supertest';
 import { setupServer } from 'msw/node';
 import { environmentsPlugin } from './plugin';
-import { expectToMatchSpec, specOperations } from './schema/expectToMatchSpec';
+import {
+  expectToMatchSpec,
+  specOperations,
+} from './__testUtils__/expectToMatchSpec';
 import {
   createDemoGitRepository,
   demoGitopsFiles,

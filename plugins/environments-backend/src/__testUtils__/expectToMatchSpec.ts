@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 const spec = parse(
-  fs.readFileSync(path.join(__dirname, 'openapi.yaml'), 'utf8'),
+  fs.readFileSync(path.join(__dirname, '../schema/openapi.yaml'), 'utf8'),
 );
 
 // OpenAPI 3.0 schemas: `nullable` is a keyword, formats are informative.
