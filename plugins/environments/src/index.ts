@@ -9,3 +9,4 @@ export { environmentsApiRef } from './api';
 export { EntityEnvironmentsContent } from './components/EntityEnvironmentsContent';
 export { EntityEnvironmentsCard } from './components/EntityEnvironmentsCard';
 export { EnvironmentMatrix } from './components/EnvironmentMatrix';
+export { PortfolioPage } from './components/PortfolioPage';

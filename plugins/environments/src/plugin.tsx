@@ -3,6 +3,7 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
@@ -13,6 +14,7 @@ import {
   isEnvironmentsAvailable,
 } from '@stagecraft/plugin-environments-common';
 import { environmentsApiRef } from './api';
+import { rootRouteRef } from './routes';
 
 /** @public */
 export const environmentsApi = ApiBlueprint.make({
@@ -50,6 +52,25 @@ export const entityEnvironmentsCard = EntityCardBlueprint.make({
   },
 });
 
+/** @public */
+export const portfolioPage = PageBlueprint.make({
+  params: {
+    path: '/environments',
+    title: 'Environments',
+    icon: (
+      <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+        <path
+          fill="currentColor"
+          d="M12 2 2 7l10 5 10-5-10-5Zm-8 9.2L2 12l10 5 10-5-2-.8-8 4-8-4Zm0 5L2 17l10 5 10-5-2-.8-8 4-8-4Z"
+        />
+      </svg>
+    ),
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/PortfolioPage').then(m => <m.PortfolioPage />),
+  },
+});
+
 /**
  * The environments frontend plugin.
  *
@@ -61,5 +82,7 @@ export const environmentsPlugin = createFrontendPlugin({
     environmentsApi,
     entityEnvironmentsContent,
     entityEnvironmentsCard,
+    portfolioPage,
   ],
+  routes: { root: rootRouteRef },
 });
