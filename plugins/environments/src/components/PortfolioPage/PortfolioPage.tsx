@@ -82,9 +82,6 @@ export function PortfolioPage() {
   return (
     <Container>
       <Flex direction="column" gap="4" py="6">
-        <Text as="h1" variant="title-large">
-          Environments
-        </Text>
         <Flex gap="2" role="group" aria-label="Whose services">
           {[...(teams.value ?? []), ALL].map(ref => (
             <Button
