@@ -14,12 +14,15 @@ export type {
   DeclaredModel,
   DeclaredWorkload,
   Environment,
+  HelmValuesSource,
   ManagedBy,
   Problem,
   ProblemSeverity,
   Provenance,
   ResourceRequirements,
+  ValuesLayer,
 } from './engine/types';
+export type { HelmOptions, HelmValuePaths } from './engine/helm/values';
 export {
   scanRepository,
   scanDirectory,
@@ -51,3 +54,20 @@ export { Leaf, PROV } from './engine/yaml/tree';
 export type { ImageParts, TMap, TNode, TSeq } from './engine/yaml/tree';
 export { runCli } from './cli/main';
 export type { CliIo } from './cli/main';
+export { planVersionChange } from './engine/edit/planVersionChange';
+export type {
+  FileEdit,
+  ImageVersion,
+  PlanVersionChangeOptions,
+  Version,
+  VersionChange,
+  VersionChangePlan,
+  VersionRefusal,
+} from './engine/edit/planVersionChange';
+export { formatUnifiedDiff } from './engine/edit/unifiedDiff';
+export type { UnifiedDiffOptions } from './engine/edit/unifiedDiff';
+export {
+  isValidOciDigest,
+  isValidOciTag,
+  validateImageVersion,
+} from './engine/edit/ociReference';

@@ -51,7 +51,10 @@ type Bad =
   | 'utf8'
   | 'cycle'
   | 'escape'
-  | 'missing';
+  | 'missing'
+  | 'values'
+  | 'flux'
+  | 'argo';
 const BAD_KINDS: Bad[] = [
   'malformed',
   'bomb',
@@ -60,6 +63,9 @@ const BAD_KINDS: Bad[] = [
   'cycle',
   'escape',
   'missing',
+  'values',
+  'flux',
+  'argo',
 ];
 
 /** A generated repository and the files each bad input must be reported on. */
@@ -127,6 +133,76 @@ function generate(seed: number) {
         )}etc\n`;
         expectations.push({ kind, files: [`${dir}/kustomization.yaml`] });
         break;
+      case 'values': {
+        // a Helm chart whose environment values are broken
+        const bad = `${dir}/chart/values-${pick(['dev', 'prod', 'qa'])}.yaml`;
+        files[`${dir}/chart/Chart.yaml`] = 'name: c\nappVersion: "1"\n';
+        files[`${dir}/chart/values.yaml`] = pick([
+          'image: {repository: r/c}\n',
+          'image: [1, 2]\n',
+          'replicaCount: x\n',
+          '',
+        ]);
+        files[bad] = pick([pick(MALFORMED), aliasBomb(7)]);
+        expectations.push({ kind, files: [bad] });
+        break;
+      }
+      case 'flux': {
+        // a HelmRelease whose values come from a ConfigMap that is not there,
+        // with values of every odd shape
+        const f = `${dir}/hr.yaml`;
+        files[
+          f
+        ] = `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: hr${i}}\nspec:\n  chart: ${pick(
+          [
+            '{spec: {chart: ./nowhere, sourceRef: {kind: GitRepository}}}',
+            '{spec: {chart: x, version: [1]}}',
+            '7',
+          ],
+        )}\n  chartRef: ${pick([
+          '{kind: OCIRepository}',
+          '[]',
+          'x',
+        ])}\n  valuesFrom: [{kind: ConfigMap, name: gone}, 3, {kind: Secret, name: s}]\n  values: ${pick(
+          [
+            '[1, 2]',
+            '{image: 5}',
+            '{image: {repository: [x], tag: {a: 1}}, replicaCount: {}, autoscaling: {enabled: true, min: x}}',
+            '"${subst}"',
+            '{a: ${b}}',
+          ],
+        )}\n`;
+        expectations.push({ kind, files: [f] });
+        break;
+      }
+      case 'argo': {
+        // an ApplicationSet with odd generators and templates, whose
+        // Applications point at folders and files that are not there
+        const f = `${dir}/appset.yaml`;
+        files[
+          f
+        ] = `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: s${i}}\nspec:\n  goTemplate: ${pick(
+          ['true', 'false'],
+        )}\n  generators:\n    - ${pick([
+          'list: {elements: [{env: dev}, 5, {env: [1]}]}',
+          'git: {files: [{path: "**/*.json"}], directories: [{path: "*"}]}',
+          'matrix: {generators: [{list: {elements: [{a: 1}]}}, {matrix: {generators: []}}]}',
+          'clusters: {}',
+          'list: 7',
+        ])}\n  template:\n    metadata: {name: '{{ ${pick([
+          '.env',
+          'env',
+          'index .x 1',
+          '',
+        ])} }}'}\n    spec:\n      sources: [{path: ${pick([
+          'gone/{{env}}',
+          '../../../../etc',
+          '[1]',
+          'x',
+        ])}, helm: {valueFiles: [$v/none.yaml], parameters: [{name: image.tag}]}}, {ref: v}]\n`;
+        expectations.push({ kind, files: [f] });
+        break;
+      }
       default:
         files[`${dir}/kustomization.yaml`] =
           'resources: [nothing-here.yaml]\npatches: [{path: nope.yaml}]\n';

@@ -1,3 +1,4 @@
+import { HelmValuesSource, ManagedBy } from './types';
 import { ParsedDocument } from './yaml/parseYaml';
 import { child, getIn, isMap, isSeq, str, TMap } from './yaml/tree';
 
@@ -15,6 +16,12 @@ export interface Resource {
   previousNames: string[];
   /** namePrefix/nameSuffix applied, with the kustomization folder that applied them. */
   affixes: Array<{ dir: string; prefix: string; suffix: string }>;
+  /** Generated ConfigMaps: data keys whose contents are a repository file. */
+  dataFiles?: Record<string, string>;
+  /** Objects synthesised from Helm values: where the values come from. */
+  helm?: HelmValuesSource;
+  /** Overrides the unit's `managedBy` (a HelmRelease rendered inside a kustomize unit). */
+  managedBy?: ManagedBy;
 }
 
 export function kindOf(r: Resource): string {

@@ -223,8 +223,8 @@ describe('scan: StudySphere (plain manifests per environment with HPA)', () => {
 
   it('never outputs secret values', () => {
     const text = JSON.stringify(model);
-    expect(text).not.toContain('hunter2');
-    expect(text).not.toContain('do-not-show-me');
+    expect(text).not.toContain('fixture-not-a-secret');
+    expect(text).not.toContain('fixture-not-a-secret-jwt');
     expect(cell(model, 'studysphere-api', 'testing').env.JWT_SECRET).toBe(
       '[redacted]',
     );

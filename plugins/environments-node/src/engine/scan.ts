@@ -10,6 +10,14 @@ import {
   environmentOfFolder,
 } from './environments/environmentDiscovery';
 import { orderEnvironments } from './environments/environmentOrder';
+import { HelmOptions } from './helm/values';
+import { helmLayout } from './layouts/helm';
+import { argocdLayout } from './layouts/argocd';
+import {
+  expandHelmReleases,
+  fluxEnvironmentOf,
+  fluxEnvironments,
+} from './layouts/flux';
 import { kustomizeLayout } from './layouts/kustomize';
 import {
   LayoutContext,
@@ -41,6 +49,8 @@ export interface ScanOptions {
   environmentOrder?: string[];
   /** Layout readers, in order. Defaults to {@link defaultLayoutReaders}. */
   layouts?: LayoutReader[];
+  /** Value paths for unusual Helm charts (per entity). */
+  helm?: HelmOptions;
 }
 
 /**
@@ -49,7 +59,9 @@ export interface ScanOptions {
  * @public
  */
 export const defaultLayoutReaders: LayoutReader[] = [
+  argocdLayout,
   kustomizeLayout,
+  helmLayout,
   manifestsLayout,
 ];
 
@@ -86,6 +98,7 @@ export async function scanRepository(
     filesInScope,
     claimed: new Set(),
     claimedFolders: new Set(),
+    helm: options.helm,
   };
   const units: RenderedUnit[] = [];
   for (const layout of options.layouts ?? defaultLayoutReaders) {
@@ -97,6 +110,25 @@ export async function scanRepository(
         `${layout.name} layout failed: ${(e as Error).message}`,
         'error',
       );
+    }
+  }
+
+  // Flux: HelmReleases become the workloads their values declare; folders
+  // applied by a cluster's Flux Kustomization belong to that environment
+  const fluxPaths = await fluxEnvironments(ctx);
+  for (const unit of units) {
+    try {
+      await expandHelmReleases(unit, ctx);
+    } catch (e) {
+      reader.problem(
+        unit.root || '.',
+        `flux HelmReleases could not be read: ${(e as Error).message}`,
+        'error',
+      );
+    }
+    if (!unit.environment && fluxPaths.length > 0) {
+      const env = fluxEnvironmentOf(unit.root, fluxPaths, ctx);
+      if (env) unit.environment = env;
     }
   }
 

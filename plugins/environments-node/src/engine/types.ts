@@ -120,6 +120,41 @@ export interface DeclaredAutoscaling {
 }
 
 /**
+ * Where values live: a whole values file (`path` = '') or the values inside
+ * a deploying object (`spec.values` of a Flux HelmRelease …).
+ *
+ * @public
+ */
+export interface ValuesLayer {
+  file: string;
+  /** YAML path of the values inside the file; '' for a whole values file. */
+  path: string;
+  /** Document index when the file holds several documents. */
+  document?: number;
+}
+
+/**
+ * How a Helm-based workload gets its values, so its version can be edited
+ * where the chart's templates read it.
+ *
+ * @public
+ */
+export interface HelmValuesSource {
+  /** Chart name (in-repository chart) or reference (`repo/name`). */
+  chart: string | null;
+  /** Chart version pinned by the deploying object, if any. */
+  chartVersion: string | null;
+  /** Where the pinned chart version is written. */
+  chartVersionSource?: Provenance;
+  /** Layers, lowest priority first; later layers override earlier ones. */
+  layers: ValuesLayer[];
+  /** Per container: the value paths (relative to the values root) of its image. */
+  images: Record<string, { tag: string; repository?: string; digest?: string }>;
+  /** The deploying object (a Flux HelmRelease), so an overlay can patch it. */
+  object?: { apiVersion: string; kind: string; name: string };
+}
+
+/**
  * A workload as the GitOps repository declares it for one environment.
  *
  * @public
@@ -143,6 +178,8 @@ export interface DeclaredWorkload {
   root: string;
   /** Provenance per field, keyed like `replicas`, `namespace`, `containers.app.tag`, `env.LOG_LEVEL`. */
   provenance: Record<string, Provenance>;
+  /** For workloads deployed with Helm (helm, flux, argocd layouts): where their values come from. */
+  helm?: HelmValuesSource;
 }
 
 /**

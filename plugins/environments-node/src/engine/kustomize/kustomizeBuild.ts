@@ -63,6 +63,7 @@ function cloneResource(r: Resource): Resource {
     file: r.file,
     previousNames: [...r.previousNames],
     affixes: [...r.affixes],
+    ...(r.dataFiles ? { dataFiles: { ...r.dataFiles } } : {}),
   };
 }
 
@@ -483,12 +484,18 @@ export class KustomizeBuilder {
           });
         });
       }
+      const dataFiles: Record<string, string> = {};
       for (const f of leaves(gen.files)) {
         // file contents are not env vars; only note that the file is used
+        // (and where each key's contents live, for Flux valuesFrom)
         const spec = f.text()!;
         const eq = spec.indexOf('=');
         const p = joinRepoPath(dir, eq > 0 ? spec.slice(eq + 1) : spec);
-        if (p !== undefined) this.usedFiles.add(p);
+        if (p !== undefined) {
+          this.usedFiles.add(p);
+          const key = eq > 0 ? spec.slice(0, eq).trim() : p.split('/').pop()!;
+          dataFiles[key] = p;
+        }
       }
       const behavior = str(gen.behavior) ?? 'create';
       const cmName = name.text()!;
@@ -502,6 +509,10 @@ export class KustomizeBuilder {
             : newMap();
         for (const key of Object.keys(data)) cur[key] = data[key];
         existing.tree.data = cur;
+        existing.dataFiles = {
+          ...(behavior === 'merge' ? existing.dataFiles : {}),
+          ...dataFiles,
+        };
         continue;
       }
       if (behavior !== 'create' && !existing) {
@@ -520,7 +531,7 @@ export class KustomizeBuilder {
       if (isLeaf(gen.namespace)) meta.namespace = gen.namespace;
       tree.metadata = meta;
       tree.data = data;
-      resources.push({ tree, file, previousNames: [], affixes: [] });
+      resources.push({ tree, file, previousNames: [], affixes: [], dataFiles });
     }
   }
 

@@ -7,6 +7,15 @@ import {
 import { isMap, str } from '../yaml/tree';
 import { LayoutContext, LayoutReader, RenderedUnit } from './layoutReader';
 
+/** Whether a folder was claimed by an earlier layout (Argo CD renders it). */
+function insideClaimed(dir: string, claimed: Set<string>): boolean {
+  if (claimed.size === 0) return false;
+  for (let d = dir; ; d = dirnameOf(d)) {
+    if (claimed.has(d)) return true;
+    if (!d) return false;
+  }
+}
+
 /**
  * Kustomize: every kustomization in scope that no other kustomization
  * refers to is rendered as one unit (an overlay, or a single-environment base).
@@ -23,6 +32,7 @@ export const kustomizeLayout: LayoutReader = {
       const dir = dirnameOf(f);
       if (seen.has(dir)) continue;
       seen.add(dir);
+      if (insideClaimed(dir, ctx.claimedFolders)) continue;
       const docs = await reader.yaml(f);
       const tree = docs?.[0]?.tree;
       // Flux's Kustomization custom resource is not a kustomization file

@@ -1,5 +1,6 @@
 import { RepoReader } from '../files/repoReader';
 import { Resource } from '../resources';
+import { HelmOptions } from '../helm/values';
 import { ManagedBy } from '../types';
 
 /**
@@ -17,6 +18,8 @@ export interface LayoutContext {
   claimed: Set<string>;
   /** Folders claimed by an earlier layout reader (everything under them is theirs). */
   claimedFolders: Set<string>;
+  /** Value paths for unusual Helm charts (from {@link ScanOptions}). */
+  helm?: HelmOptions;
 }
 
 /**
@@ -35,10 +38,10 @@ export interface RenderedUnit {
 }
 
 /**
- * A GitOps layout (kustomize, plain manifests; later Helm, Flux, Argo CD).
- * Readers run in order; each claims the files it consumed so later readers
- * skip them. Part 2 adds `helm.ts`, `flux.ts` and `argocd.ts` beside
- * `kustomize.ts` and `manifests.ts`.
+ * A GitOps layout (`argocd.ts`, `kustomize.ts`, `helm.ts`, `manifests.ts`).
+ * Readers run in order; each claims the files and folders it consumed so
+ * later readers skip them. Flux `HelmRelease`s are expanded in every
+ * rendered unit afterwards (`flux.ts`).
  *
  * @public
  */

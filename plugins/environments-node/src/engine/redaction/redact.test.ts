@@ -26,7 +26,7 @@ describe('redaction', () => {
     expect(redactValue('postgres://app:s3cr3t@db:5432/x')).toBe(
       `postgres://app:${REDACTED}@db:5432/x`,
     );
-    expect(redactValue('Server=db;User Id=a;Password=hunter2;')).toBe(
+    expect(redactValue('Server=db;User Id=a;Password=fixture-not-a-secret;')).toBe(
       `Server=db;User Id=a;Password=${REDACTED};`,
     );
     expect(redactValue('http://example.com:8080/path')).toBe(

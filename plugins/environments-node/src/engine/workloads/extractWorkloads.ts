@@ -428,9 +428,10 @@ export function extractWorkloads(
       autoscaling,
       ingressHosts: ingressHostsFor(w, podSpecPath, all, provenance),
       env: envOf(w, mainContainers, all, provenance),
-      managedBy: opts.managedBy,
+      managedBy: w.managedBy ?? opts.managedBy,
       root: opts.root,
       provenance,
+      ...(w.helm ? { helm: w.helm } : {}),
     });
   }
   return out;

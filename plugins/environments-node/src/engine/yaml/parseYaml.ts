@@ -39,6 +39,8 @@ export interface ParseYamlOptions {
    */
   fixedPath?: string;
   mapLine?: (innerLine: number) => number;
+  /** Document index to record on every provenance (YAML embedded in a multi-document file). */
+  document?: number;
 }
 
 class TooManyNodes extends Error {}
@@ -113,7 +115,8 @@ export function parseYaml(
         path: options.fixedPath ?? path,
         line: node?.range ? lineOf(node) : fallbackLine,
       };
-      if (multi) p.document = index;
+      if (options.document !== undefined) p.document = options.document;
+      else if (multi) p.document = index;
       return p;
     };
 
