@@ -171,7 +171,7 @@ async function startBackend(
             cacheDirectory: gitops.cacheDir,
           },
           integrations: {
-            github: [{ host: 'github.com', token: 'ghp_stagecraft_test' }],
+            github: [{ host: 'github.com', token: 'fake-github-token' }],
           },
           kubernetes: {
             clusterLocatorMethods: [
@@ -213,6 +213,7 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
     expectToMatchSpec(res.body, 'EnvironmentMatrix');
     expect(res.body).toMatchObject({
       entityRef: 'component:default/catalogue',
+      owner: 'group:default/team-a',
       source: {
         type: 'repository',
         repository: 'demo',
@@ -314,7 +315,7 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
 
   it('reads a GitHub repository in at most 3 calls, then serves it from cache', async () => {
     const github = new FakeGithub();
-    github.tokens.add('ghp_stagecraft_test');
+    github.tokens.add('fake-github-token');
     const files: Record<string, string> = {};
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -353,7 +354,7 @@ describe('GET /api/environments/entities/:kind/:namespace/:name', () => {
       '/api/environments/entities/component/default/voting',
     );
     expect(github.calls.length).toBe(callsBefore);
-    expect(JSON.stringify(first.body)).not.toContain('ghp_stagecraft_test');
+    expect(JSON.stringify(first.body)).not.toContain('fake-github-token');
   });
 
   it('reports a repository that is not configured as a problem, not an error', async () => {

@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { FakeGithub } from './__testUtils__/fakeGithub';
 import { GithubRepositories } from './GithubRepositories';
 
-const TOKEN = 'ghp_ConfiguredToken0987654321';
+const TOKEN = 'fake-configured-github-token';
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
@@ -176,8 +176,12 @@ describe('GithubRepositories', () => {
       privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
-    github.installations.push({ id: 42, login: 'org', token: 'ghs_Install42' });
-    github.tokens.add('ghs_Install42');
+    github.installations.push({
+      id: 42,
+      login: 'org',
+      token: 'fake-installation-token-42',
+    });
+    github.tokens.add('fake-installation-token-42');
     github.commit('org/gitops', 'main', FILES);
     const repositories = fromConfig([
       {
@@ -201,7 +205,7 @@ describe('GithubRepositories', () => {
     ]);
     expect(github.calls[0].authorization).toMatch(/^bearer ey/); // the app's JWT
     expect(github.calls.slice(2).map(c => c.authorization)).toEqual(
-      Array(3).fill('token ghs_Install42'),
+      Array(3).fill('token fake-installation-token-42'),
     );
 
     // The installation token is cached by the provider: a warm read is one conditional call.

@@ -9,7 +9,7 @@ import { setupServer } from 'msw/node';
 import { FakeGithub, FakeFile } from './__testUtils__/fakeGithub';
 import { GithubRepository } from './GithubRepository';
 
-const TOKEN = 'ghp_SuperSecretToken1234567890abcdef';
+const TOKEN = 'fake-github-token-for-tests';
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
@@ -390,7 +390,7 @@ describe('GithubRepository', () => {
     const wrong = repository({
       octokit: new Octokit({
         baseUrl: github.apiBaseUrl,
-        auth: 'ghp_WrongTokenThatMustNotLeak',
+        auth: 'fake-wrong-token-that-must-not-leak',
       }),
     });
     const error = await wrong.readSnapshot().catch(e => e);
@@ -400,7 +400,7 @@ describe('GithubRepository', () => {
     const everything = `${error.message} ${error.stack} ${JSON.stringify(
       error,
     )} ${String(error.cause)}`;
-    expect(everything).not.toContain('ghp_WrongTokenThatMustNotLeak');
+    expect(everything).not.toContain('fake-wrong-token-that-must-not-leak');
 
     const repo = repository();
     await repo.readSnapshot();

@@ -122,7 +122,7 @@ describe('parseGithubLocation', () => {
   it('never echoes credentials written into the URL', () => {
     expect(() =>
       parseGithubLocation(
-        'https://x:ghp_secret@github.com/org/gitops/tree/main',
+        'https://x:fake-secret@github.com/org/gitops/tree/main',
       ),
     ).toThrow(
       /^'https:\/\/\*\*\*@github\.com\/org\/gitops\/tree\/main' is not/,

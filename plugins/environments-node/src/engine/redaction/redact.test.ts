@@ -26,9 +26,9 @@ describe('redaction', () => {
     expect(redactValue('postgres://app:s3cr3t@db:5432/x')).toBe(
       `postgres://app:${REDACTED}@db:5432/x`,
     );
-    expect(redactValue('Server=db;User Id=a;Password=fixture-not-a-secret;')).toBe(
-      `Server=db;User Id=a;Password=${REDACTED};`,
-    );
+    expect(
+      redactValue('Server=db;User Id=a;Password=fixture-not-a-secret;'),
+    ).toBe(`Server=db;User Id=a;Password=${REDACTED};`);
     expect(redactValue('http://example.com:8080/path')).toBe(
       'http://example.com:8080/path',
     );
