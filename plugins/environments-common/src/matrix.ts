@@ -249,6 +249,8 @@ export type PromotionStep = {
  */
 export type EnvironmentMatrix = {
   entityRef: string;
+  /** The entity's owner (its first `ownedBy` relation), when it has one. */
+  owner?: string;
   /** Where the declared state lives; absent for a live-only entity. */
   source?: GitOpsSource;
   live: LiveIdentity;

@@ -71,3 +71,5 @@ export {
   isValidOciTag,
   validateImageVersion,
 } from './engine/edit/ociReference';
+export { environmentsServiceRef } from './environmentsService';
+export type { EnvironmentsService } from './environmentsService';

@@ -6,4 +6,7 @@
 
 export { searchModuleEnvironmentsCollator as default } from './module';
 export { EnvironmentsCollatorFactory } from './collator/EnvironmentsCollatorFactory';
-export type { EnvironmentsCollatorFactoryOptions } from './collator/EnvironmentsCollatorFactory';
+export type {
+  EnvironmentDocument,
+  EnvironmentsCollatorFactoryOptions,
+} from './collator/EnvironmentsCollatorFactory';

@@ -5,6 +5,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
+import { environmentsServiceRef } from '@stagecraft/plugin-environments-node';
 import { EnvironmentsCollatorFactory } from './collator/EnvironmentsCollatorFactory';
 
 const configKey = 'search.collators.environments';
@@ -26,12 +27,21 @@ export const searchModuleEnvironmentsCollator = createBackendModule({
   register({ registerInit }) {
     registerInit({
       deps: {
+        auth: coreServices.auth,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        environments: environmentsServiceRef,
         scheduler: coreServices.scheduler,
         indexRegistry: searchIndexRegistryExtensionPoint,
       },
-      async init({ config, logger, scheduler, indexRegistry }) {
+      async init({
+        auth,
+        config,
+        logger,
+        environments,
+        scheduler,
+        indexRegistry,
+      }) {
         const scheduleConfig = config.getOptionalConfig(
           `${configKey}.schedule`,
         );
@@ -41,7 +51,11 @@ export const searchModuleEnvironmentsCollator = createBackendModule({
 
         indexRegistry.addCollator({
           schedule: scheduler.createScheduledTaskRunner(schedule),
-          factory: EnvironmentsCollatorFactory.fromConfig(config, { logger }),
+          factory: EnvironmentsCollatorFactory.fromConfig(config, {
+            logger,
+            auth,
+            environments,
+          }),
         });
       },
     });

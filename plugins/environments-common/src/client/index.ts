@@ -1,5 +1,6 @@
 export type {
   EnvironmentsApi,
   EnvironmentsRequestOptions,
+  PortfolioRequest,
 } from './EnvironmentsApi';
 export { EnvironmentsClient } from './EnvironmentsClient';

@@ -317,8 +317,12 @@ export function createMatrixService(options: {
     const { source, environmentNames } = readAnnotations(entity, entityRef);
     const annotations = entity.metadata.annotations ?? {};
 
+    const owner = entity.relations?.find(
+      relation => relation.type === RELATION_OWNED_BY,
+    )?.targetRef;
     const matrix: EnvironmentMatrix = {
       entityRef,
+      ...(owner && { owner }),
       source,
       live: {
         kubernetesId: annotations[ANNOTATION_KUBERNETES_ID],
