@@ -108,22 +108,24 @@ describe('EnvironmentsCollatorFactory', () => {
       [
         'catalogue in dev',
         '1.4.0',
-        '/catalog/default/component/catalogue/environments',
+        '/catalog/default/component/catalogue/environments?environment=dev',
       ],
       [
         'catalogue in prod',
         '1.3.0',
-        '/catalog/default/component/catalogue/environments',
+        '/catalog/default/component/catalogue/environments?environment=prod',
       ],
       [
         'voting in dev',
         '0.9.1',
-        '/catalog/default/component/voting/environments',
+        '/catalog/default/component/voting/environments?environment=dev',
       ],
     ]);
     expect(docs[1].text).toBe(
       'catalogue runs craftista/catalogue:1.3.0 in prod. Cluster/namespace: prod/craftista-prod. Health: Healthy. Owner: group:default/team-craft.',
     );
+    // Search engines key documents by location: each must be unique.
+    expect(new Set(docs.map(d => d.location)).size).toBe(docs.length);
     expect(docs[1].authorization).toEqual({
       resourceRef: 'component:default/catalogue',
     });

@@ -73,9 +73,10 @@ export function toEnvironmentDocument(
   return {
     title: `${name} in ${env.name}`,
     text,
+    // Unique per environment: search engines key documents by location.
     location: `/catalog/${namespace}/${kind.toLocaleLowerCase(
       'en-US',
-    )}/${name}/environments`,
+    )}/${name}/environments?environment=${encodeURIComponent(env.name)}`,
     entityRef: matrix.entityRef,
     environment: env.name,
     version: versionOf(env),
