@@ -12,7 +12,7 @@ describe('stand-in configuration', () => {
     );
     expect(config.clusters).toEqual({
       nonprod: ['dev', 'staging'],
-      prod: ['prod'],
+      prod: ['prod', 'production'],
     });
     expect(config.registry['craftista/catalogue']).toContain('1.4.0');
     expect(config.rolloutSeconds).toBe(8);

@@ -18,14 +18,19 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'test@stagecraft.invalid',
 };
 
-/** A real git repository (branch main) in a temp folder, made from examples/gitops. */
+/**
+ * A real git repository (branch main) in a temp folder, holding the Craftista part of
+ * examples/gitops (four kustomize services in dev, staging and prod): what these tests count on.
+ */
 export function createDemoRepository(): {
   dir: string;
   git(...args: string[]): string;
   remove(): void;
 } {
   const dir = mkdtempSync(join(tmpdir(), 'standin-gitops-'));
-  cpSync(EXAMPLES_GITOPS, dir, { recursive: true });
+  cpSync(join(EXAMPLES_GITOPS, 'craftista'), join(dir, 'craftista'), {
+    recursive: true,
+  });
   const git = (...args: string[]) =>
     execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' });
   git('init', '-q', '-b', 'main');

@@ -17,7 +17,10 @@ describe('Reconciler', () => {
   let reconciler: Reconciler;
 
   beforeAll(async () => {
-    model = await scanRepository(new DirectoryFiles(GITOPS));
+    // The Craftista part: four kustomize services in dev, staging and prod.
+    model = await scanRepository(new DirectoryFiles(GITOPS), {
+      path: 'craftista',
+    });
   });
 
   beforeEach(() => {

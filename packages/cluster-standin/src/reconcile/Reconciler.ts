@@ -87,7 +87,9 @@ export class Reconciler {
       if (workload.kind !== 'Deployment') continue;
       const cluster = this.clusterOf(workload.environment);
       if (!cluster) continue;
-      const namespace = workload.namespace ?? 'default';
+      // A release whose namespace Git does not say (helm install -n <env>) goes to a namespace
+      // named after its environment, as the tbyte-style layout installs it.
+      const namespace = workload.namespace ?? workload.environment;
       const key = `${cluster}/${namespace}/${workload.name}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -111,6 +111,21 @@ describe('mergeLiveState', () => {
     });
   });
 
+  it('without a declared namespace, prefers the namespace named after the environment', () => {
+    const env = column();
+    env.workloads[0].namespace = null;
+    const [merged] = mergeLiveState([env], {
+      clusters: [
+        cluster('nonprod', [
+          live({ cluster: 'nonprod', namespace: 'staging', images: [] }),
+          live({ cluster: 'nonprod', namespace: 'prod' }),
+        ]),
+      ],
+    });
+
+    expect(merged.workloads[0].live.map(l => l.namespace)).toEqual(['prod']);
+  });
+
   it('reports drift per field, with the declared value’s provenance', () => {
     const [env] = mergeLiveState([column()], {
       clusters: [

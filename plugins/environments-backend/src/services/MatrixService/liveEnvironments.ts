@@ -131,7 +131,7 @@ export function mergeLiveState(
     const workloads = env.workloads.map(workload => {
       // The reader reports a declared object a cluster does not have as Missing there; a
       // workload runs in some clusters only, so those placeholders only say "not here".
-      const live = answered
+      let candidates = answered
         .flatMap(c => c.workloads)
         .filter(
           w =>
@@ -139,8 +139,14 @@ export function mergeLiveState(
             w.kind === workload.kind &&
             w.name === workload.name &&
             (workload.namespace === null || w.namespace === workload.namespace),
-        )
-        .map(toLiveState);
+        );
+      // Git does not always say the namespace (helm install -n <env>): then the objects in a
+      // namespace named after the environment are this environment's, if there are any.
+      if (workload.namespace === null) {
+        const named = candidates.filter(w => w.namespace === env.name);
+        candidates = named.length > 0 ? named : candidates;
+      }
+      const live = candidates.map(toLiveState);
       let health = worstHealth(live.map(l => l.health));
       if (live.length === 0) {
         health =
