@@ -1,12 +1,18 @@
 /**
  * Environments for Backstage: what runs where, and promotions through Git.
  *
+ * The default export is the plugin for the new frontend system; `legacyEnvironmentsPlugin`,
+ * `EntityEnvironmentsContent` and `EntityEnvironmentsCard` serve apps on the legacy system.
+ *
  * @packageDocumentation
  */
 
 export { environmentsPlugin as default } from './plugin';
 export { environmentsApiRef } from './api';
-export { EntityEnvironmentsContent } from './components/EntityEnvironmentsContent';
-export { EntityEnvironmentsCard } from './components/EntityEnvironmentsCard';
+export {
+  legacyEnvironmentsPlugin,
+  EntityEnvironmentsContent,
+  EntityEnvironmentsCard,
+} from './legacy';
 export { EnvironmentMatrix } from './components/EnvironmentMatrix';
 export { PortfolioPage } from './components/PortfolioPage';
