@@ -63,13 +63,13 @@ describe('planVersionChange: Helm values per environment (fixtures/tbyte)', () =
     expect(r.plan.refusals).toEqual([]);
     expect(r.plan.edits.map(e => e.file)).toEqual(['values-prod.yaml']);
     expect(r.edited['values-prod.yaml']).toBe(
-      `${tree['values-prod.yaml']}image:\n  tag: "2.4.0"\n`,
+      `${tree['values-prod.yaml']}image:\n  tag: '2.4.0'\n`,
     );
     expect(r.plan.changes[0].provenance).toEqual({
       file: 'values-prod.yaml',
       path: 'image.tag',
       line:
-        r.edited['values-prod.yaml'].split('\n').indexOf('  tag: "2.4.0"') + 1,
+        r.edited['values-prod.yaml'].split('\n').indexOf("  tag: '2.4.0'") + 1,
     });
     expect(othersUnchanged(r.before, r.after, 'prod').changed).toEqual([]);
     expect(
@@ -83,7 +83,7 @@ describe('planVersionChange: Helm values per environment (fixtures/tbyte)', () =
     const r = await editAndRescan(tree, 'prod', v('frontend', '1.5.0'));
     expect(r.plan.refusals).toEqual([]);
     expect(r.edited['values-prod.yaml']).toBe(
-      `${tree['values-prod.yaml']}frontend:\n  image:\n    tag: "1.5.0"\n`,
+      `${tree['values-prod.yaml']}frontend:\n  image:\n    tag: '1.5.0'\n`,
     );
     expect(othersUnchanged(r.before, r.after, 'prod').changed).toEqual([]);
     expect(r.plan.edits.map(e => e.file)).toEqual(['values-prod.yaml']);

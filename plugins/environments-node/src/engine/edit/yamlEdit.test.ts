@@ -7,6 +7,7 @@ import {
   parseYamlPath,
   replaceScalar,
   sequenceIndent,
+  setValueAt,
   YamlText,
 } from './yamlEdit';
 
@@ -129,5 +130,21 @@ flow: {a: 1 }
     expect(yt.nodeAt(['a'])).toBeDefined();
     expect(yt.nodeAt(['b'], 1)).toBeUndefined();
     expect(yt.nodeAt(['a', 'b'])).toBeUndefined();
+  });
+});
+
+describe('setValueAt quoting of a new value', () => {
+  it('follows a file that quotes with single quotes', () => {
+    const text = "replicaCount: 3\nresources:\n  limits:\n    cpu: '1'\n";
+    expect(setValueAt(text, ['image', 'tag'], '2.3.1')).toBe(
+      `${text}image:\n  tag: '2.3.1'\n`,
+    );
+  });
+
+  it('uses double quotes otherwise', () => {
+    const text = 'replicaCount: 3\n';
+    expect(setValueAt(text, ['image', 'tag'], '1.10')).toBe(
+      `${text}image:\n  tag: "1.10"\n`,
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   parseAllDocuments,
   Scalar,
   YAMLMap,
+  visit,
   YAMLSeq,
 } from 'yaml';
 
@@ -302,9 +303,27 @@ function nested(
 }
 
 /**
+ * The quoting for a new scalar: the file's own when it quotes strings with single quotes more
+ * often than with double ones, else double quotes (always quoted, so `1.10` stays a string).
+ */
+export function newScalarStyle(yt: YamlText): string {
+  const counts = { single: 0, double: 0 };
+  const count = {
+    Scalar(_key: unknown, node: Scalar) {
+      if (node.type === Scalar.QUOTE_SINGLE) counts.single += 1;
+      if (node.type === Scalar.QUOTE_DOUBLE) counts.double += 1;
+    },
+  };
+  yt.docs.forEach(doc => visit(doc, count));
+  return counts.single > counts.double
+    ? Scalar.QUOTE_SINGLE
+    : Scalar.QUOTE_DOUBLE;
+}
+
+/**
  * Sets the string at `path` (map keys only) in document `index`, creating
  * the missing maps; an existing scalar keeps its quoting, a new one is
- * double-quoted (so `1.10` stays a string for Helm).
+ * quoted in the file's style (so `1.10` stays a string for Helm).
  */
 export function setValueAt(
   text: string,
@@ -316,7 +335,7 @@ export function setValueAt(
   const doc = yt.doc(index);
   if (!doc && yt.docs.length > index)
     throw new Error('the file has YAML errors');
-  const quoted = JSON.stringify(value);
+  const quoted = formatScalar(value, newScalarStyle(yt));
   const contents = doc?.contents;
   if (contents === null || contents === undefined) {
     if (index > 0 && yt.docs.length > 1)
