@@ -86,11 +86,6 @@ export class PlainGitRepository implements GitRepository {
     return { ...this.snapshot, staleReason: this.staleReason };
   }
 
-  /** The path of the cached bare clone (promotions write through a worktree of it). */
-  get gitDir(): string {
-    return this.cloneDir;
-  }
-
   private async fetchIfDue(force: boolean): Promise<void> {
     const cloned = fs.existsSync(path.join(this.cloneDir, 'HEAD'));
     const due =

@@ -26,6 +26,10 @@ export function createPromotionAuthorizer(options: {
   permissionsRegistry: PermissionsRegistryService;
 }): PromotionAuthorizer {
   const { permissions, permissionsRegistry } = options;
+  const decisions = new WeakMap<
+    BackstageCredentials,
+    Promise<PolicyDecision>
+  >();
   let isAllowed:
     | ((
         decision: PolicyDecision,
@@ -43,10 +47,20 @@ export function createPromotionAuthorizer(options: {
         environmentsPromotionPermissionResourceRef,
       ),
     );
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: environmentsPromotionCreatePermission }],
-      { credentials },
-    );
-    return steps.map(step => isAllowed!(decision, step));
+    // The policy's answer depends on the caller only: one question per request, however many
+    // matrices (a portfolio page) it builds. Credentials objects live as long as their request.
+    let decision = decisions.get(credentials);
+    if (!decision) {
+      decision = permissions
+        .authorizeConditional(
+          [{ permission: environmentsPromotionCreatePermission }],
+          { credentials },
+        )
+        .then(([answer]) => answer);
+      decisions.set(credentials, decision);
+      decision.catch(() => decisions.delete(credentials));
+    }
+    const answer = await decision;
+    return steps.map(step => isAllowed!(answer, step));
   };
 }
