@@ -256,8 +256,13 @@ describeWithCorpus('createLiveStateReader', () => {
       { name: 'prod', url: 'https://prod.k8s.test' },
     ]).readEntityLiveState({
       declared: [
-        { kind: 'Deployment', name: 'web-0', namespace: 'shop' },
-        { kind: 'Rollout', name: 'web-0', namespace: 'shop' },
+        {
+          kind: 'Deployment',
+          name: 'web-0',
+          namespace: 'shop',
+          cluster: 'prod',
+        },
+        { kind: 'Rollout', name: 'web-0', namespace: 'shop', cluster: 'prod' },
       ],
     });
     const prod = clusterState(result, 'prod');
@@ -364,9 +369,19 @@ describeWithCorpus('createLiveStateReader', () => {
       { name: 'prod', url: 'https://prod.k8s.test' },
     ]).readEntityLiveState({
       declared: [
-        { kind: 'Deployment', name: 'web-0', namespace: 'shop' },
-        { kind: 'Deployment', name: 'ghost', namespace: 'shop' },
-        { kind: 'StatefulSet', name: 'db', namespace: 'shop' },
+        {
+          kind: 'Deployment',
+          name: 'web-0',
+          namespace: 'shop',
+          cluster: 'prod',
+        },
+        {
+          kind: 'Deployment',
+          name: 'ghost',
+          namespace: 'shop',
+          cluster: 'prod',
+        },
+        { kind: 'StatefulSet', name: 'db', namespace: 'shop', cluster: 'prod' },
       ],
     });
     const prod = clusterState(result, 'prod');

@@ -52,7 +52,10 @@ describeWithCorpus('matchLiveObjects', () => {
     matchLiveObjects(objects, {
       cluster: 'prod',
       selector: parseEntitySelector(options),
-      declared: options.declared ?? [],
+      // Identities in these tests are meant for this cluster unless they say otherwise.
+      declared: (options.declared ?? []).map(d =>
+        'cluster' in d ? d : { ...d, cluster: 'prod' },
+      ),
       wasListed,
     });
 
@@ -126,6 +129,29 @@ describeWithCorpus('matchLiveObjects', () => {
     expect(nothingListed.workloads).toEqual([]);
     expect(nothingListed.applications).toEqual([]);
     expect(nothingListed.fluxResources).toEqual([]);
+  });
+
+  it('does not call an object that no cluster is assigned Missing', () => {
+    const state = match(emptyObjects(), {
+      declared: [
+        {
+          kind: 'Deployment',
+          name: 'web',
+          namespace: 'shop',
+          cluster: undefined,
+        },
+        { kind: 'Application', name: 'web', cluster: undefined },
+        {
+          kind: 'HelmRelease',
+          name: 'web',
+          namespace: 'shop',
+          cluster: undefined,
+        },
+      ],
+    });
+    expect(state.workloads).toEqual([]);
+    expect(state.applications).toEqual([]);
+    expect(state.fluxResources).toEqual([]);
   });
 
   it('matches declared Argo CD Applications and Flux objects by name', () => {

@@ -127,7 +127,8 @@ export function parseEntitySelector(
  * Picks one entity's objects out of the objects read from a cluster, and normalises them. An
  * object matches when it carries the entity's labels (on itself or on its pod template), when the
  * declared state names it (kind, name, namespace), or when a declared Argo CD Application or Flux
- * object manages it. Declared objects that a successful list did not return are Missing.
+ * object manages it. Declared objects assigned to this cluster that a successful list did not
+ * return are Missing.
  */
 export function matchLiveObjects(
   objects: ClusterObjects,
@@ -183,7 +184,9 @@ export function matchLiveObjects(
       w =>
         w.kind === d.kind && w.name === d.name && w.namespace === d.namespace,
     );
-    if (!found && wasListed(listKey[d.kind], d.namespace)) {
+    // Absent here is Missing only for an object assigned to this cluster; an identity without a
+    // cluster may run in another one.
+    if (!found && d.cluster && wasListed(listKey[d.kind], d.namespace)) {
       liveWorkloads.push(
         missingWorkload(cluster, {
           kind: d.kind,
@@ -199,7 +202,7 @@ export function matchLiveObjects(
     .map(d => {
       const app = objects.applications.find(a => matchesIdentity(a, d));
       if (app) return toLiveArgoCdApplication(cluster, app);
-      return wasListed('applications', d.namespace)
+      return d.cluster && wasListed('applications', d.namespace)
         ? missingArgoCdApplication(cluster, d)
         : undefined;
     })
@@ -213,10 +216,11 @@ export function matchLiveObjects(
         kind === 'HelmRelease' ? objects.helmreleases : objects.kustomizations;
       const obj = list.find(o => matchesIdentity(o, d));
       if (obj) return toLiveFluxResource(cluster, obj);
-      return wasListed(
-        kind === 'HelmRelease' ? 'helmreleases' : 'kustomizations',
-        d.namespace,
-      )
+      return d.cluster &&
+        wasListed(
+          kind === 'HelmRelease' ? 'helmreleases' : 'kustomizations',
+          d.namespace,
+        )
         ? missingFluxResource(cluster, { ...d, kind })
         : undefined;
     })

@@ -129,13 +129,10 @@ export function mergeLiveState(
 
   return environments.map(env => {
     const workloads = env.workloads.map(workload => {
-      // The reader reports a declared object a cluster does not have as Missing there; a
-      // workload runs in some clusters only, so those placeholders only say "not here".
       let candidates = answered
         .flatMap(c => c.workloads)
         .filter(
           w =>
-            w.health !== 'Missing' &&
             w.kind === workload.kind &&
             w.name === workload.name &&
             (workload.namespace === null || w.namespace === workload.namespace),
