@@ -155,11 +155,6 @@ spec:
 `,
       }),
     );
-    console.log(
-      JSON.stringify(
-        model.workloads.map(w => [w.environment, w.application, w.namespace]),
-      ),
-    );
     expect(
       model.workloads
         .map(w => [w.environment, w.application, w.namespace])
