@@ -8,4 +8,5 @@ export * from './annotations';
 export * from './permissions';
 export * from './types';
 export * from './matrix';
+export * from './promotions';
 export * from './client';

@@ -65,6 +65,10 @@ export type {
   VersionRefusal,
 } from './engine/edit/planVersionChange';
 export { formatUnifiedDiff } from './engine/edit/unifiedDiff';
+export { parseYamlPath } from './engine/edit/yamlEdit';
+export type { PathSegment } from './engine/edit/yamlEdit';
+export { parseImageRef } from './engine/kustomize/imageRef';
+export type { ImageRef } from './engine/kustomize/imageRef';
 export type { UnifiedDiffOptions } from './engine/edit/unifiedDiff';
 export {
   isValidOciDigest,

@@ -1,5 +1,11 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { EnvironmentMatrix, EnvironmentPortfolio } from '../matrix';
+import {
+  Promotion,
+  PromotionHistory,
+  PromotionPlan,
+  PromotionRequest,
+} from '../promotions';
 
 /**
  * Options for every request: a Backstage token for service-to-service calls. Frontend callers
@@ -28,6 +34,53 @@ export interface EnvironmentsApi {
     query: PortfolioRequest,
     options?: EnvironmentsRequestOptions,
   ): Promise<EnvironmentPortfolio>;
+
+  /** A dry run: what promoting would change, its gates and its `planId`. Writes nothing. */
+  planPromotion(
+    entityRef: CompoundEntityRef,
+    request: Omit<PromotionRequest, 'dryRun'>,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PromotionPlan>;
+
+  /**
+   * Carries out a promotion (pass the dry run's `planId` to execute exactly that plan). A
+   * repeated `idempotencyKey` returns the first promotion instead of starting another.
+   */
+  createPromotion(
+    entityRef: CompoundEntityRef,
+    request: Omit<PromotionRequest, 'dryRun'>,
+    options?: EnvironmentsRequestOptions & { idempotencyKey?: string },
+  ): Promise<Promotion>;
+
+  getPromotion(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Promotion>;
+
+  /** Closes the promotion's pull request and deletes its branch. */
+  cancelPromotion(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Promotion>;
+
+  /** Plans the promotion again at the newest commit and carries it out as a new promotion. */
+  retryPromotion(
+    id: string,
+    options?: EnvironmentsRequestOptions & { idempotencyKey?: string },
+  ): Promise<Promotion>;
+
+  /** Merges the promotion's branch, where the repository allows it (`mergeable`). */
+  mergePromotion(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Promotion>;
+
+  /** Promotions made here and version changes found in Git, newest first. */
+  getPromotionHistory(
+    entityRef: CompoundEntityRef,
+    query?: { environment?: string },
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PromotionHistory>;
 }
 
 /**

@@ -89,4 +89,57 @@ describe('EnvironmentsClient', () => {
     ).resolves.toEqual({ items: [], totalItems: 0 });
     expect(search).toBe('?owner=group%3Adefault%2Fteam+a&limit=50');
   });
+
+  it('plans with dryRun, executes with the Idempotency-Key, and follows a promotion', async () => {
+    const bodies: unknown[] = [];
+    const keys: Array<string | null> = [];
+    server.use(
+      http.post(
+        `${baseUrl}/entities/component/default/catalogue/promotions`,
+        async ({ request }) => {
+          bodies.push(await request.json());
+          keys.push(request.headers.get('idempotency-key'));
+          return HttpResponse.json({ id: 'p1' }, { status: 201 });
+        },
+      ),
+      http.get(`${baseUrl}/promotions/p1`, () =>
+        HttpResponse.json({ id: 'p1', state: 'syncing' }),
+      ),
+      http.post(`${baseUrl}/promotions/p1/merge`, () =>
+        HttpResponse.json({ id: 'p1', state: 'merged' }),
+      ),
+      http.get(
+        `${baseUrl}/entities/component/default/catalogue/promotions`,
+        ({ request }) =>
+          HttpResponse.json({
+            environment: new URL(request.url).searchParams.get('environment'),
+          }),
+      ),
+    );
+    const client = new EnvironmentsClient({ discoveryApi });
+    const ref = { kind: 'component', namespace: 'default', name: 'catalogue' };
+
+    await client.planPromotion(ref, { from: 'dev', to: 'staging' });
+    await client.createPromotion(
+      ref,
+      { from: 'dev', to: 'staging', planId: 'plan-1' },
+      { idempotencyKey: 'k-1' },
+    );
+    expect(bodies).toEqual([
+      { from: 'dev', to: 'staging', dryRun: true },
+      { from: 'dev', to: 'staging', planId: 'plan-1' },
+    ]);
+    expect(keys).toEqual([null, 'k-1']);
+    await expect(client.getPromotion('p1')).resolves.toEqual({
+      id: 'p1',
+      state: 'syncing',
+    });
+    await expect(client.mergePromotion('p1')).resolves.toEqual({
+      id: 'p1',
+      state: 'merged',
+    });
+    await expect(
+      client.getPromotionHistory(ref, { environment: 'prod' }),
+    ).resolves.toEqual({ environment: 'prod' });
+  });
 });

@@ -2,6 +2,12 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EnvironmentMatrix, EnvironmentPortfolio } from '../matrix';
 import {
+  Promotion,
+  PromotionHistory,
+  PromotionPlan,
+  PromotionRequest,
+} from '../promotions';
+import {
   EnvironmentsApi,
   EnvironmentsRequestOptions,
   PortfolioRequest,
@@ -30,12 +36,7 @@ export class EnvironmentsClient implements EnvironmentsApi {
     entityRef: CompoundEntityRef,
     options?: EnvironmentsRequestOptions,
   ): Promise<EnvironmentMatrix> {
-    return this.get<EnvironmentMatrix>(
-      `/entities/${encodeURIComponent(entityRef.kind)}/${encodeURIComponent(
-        entityRef.namespace,
-      )}/${encodeURIComponent(entityRef.name)}`,
-      options,
-    );
+    return this.get<EnvironmentMatrix>(entityPath(entityRef), options);
   }
 
   async getPortfolio(
@@ -55,19 +56,126 @@ export class EnvironmentsClient implements EnvironmentsApi {
     );
   }
 
+  async planPromotion(
+    entityRef: CompoundEntityRef,
+    request: Omit<PromotionRequest, 'dryRun'>,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PromotionPlan> {
+    return this.request<PromotionPlan>(`${entityPath(entityRef)}/promotions`, {
+      ...options,
+      method: 'POST',
+      body: { ...request, dryRun: true },
+    });
+  }
+
+  async createPromotion(
+    entityRef: CompoundEntityRef,
+    request: Omit<PromotionRequest, 'dryRun'>,
+    options?: EnvironmentsRequestOptions & { idempotencyKey?: string },
+  ): Promise<Promotion> {
+    return this.request<Promotion>(`${entityPath(entityRef)}/promotions`, {
+      ...options,
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async getPromotion(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Promotion> {
+    return this.get<Promotion>(
+      `/promotions/${encodeURIComponent(id)}`,
+      options,
+    );
+  }
+
+  async cancelPromotion(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Promotion> {
+    return this.request<Promotion>(
+      `/promotions/${encodeURIComponent(id)}/cancel`,
+      { ...options, method: 'POST' },
+    );
+  }
+
+  async retryPromotion(
+    id: string,
+    options?: EnvironmentsRequestOptions & { idempotencyKey?: string },
+  ): Promise<Promotion> {
+    return this.request<Promotion>(
+      `/promotions/${encodeURIComponent(id)}/retry`,
+      { ...options, method: 'POST' },
+    );
+  }
+
+  async mergePromotion(
+    id: string,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<Promotion> {
+    return this.request<Promotion>(
+      `/promotions/${encodeURIComponent(id)}/merge`,
+      { ...options, method: 'POST' },
+    );
+  }
+
+  async getPromotionHistory(
+    entityRef: CompoundEntityRef,
+    query?: { environment?: string },
+    options?: EnvironmentsRequestOptions,
+  ): Promise<PromotionHistory> {
+    const search = query?.environment
+      ? `?${new URLSearchParams({ environment: query.environment })}`
+      : '';
+    return this.get<PromotionHistory>(
+      `${entityPath(entityRef)}/promotions${search}`,
+      options,
+    );
+  }
+
   private async get<T>(
     path: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<T> {
+    return this.request<T>(path, { ...options, method: 'GET' });
+  }
+
+  private async request<T>(
+    path: string,
+    options: EnvironmentsRequestOptions & {
+      method: 'GET' | 'POST';
+      body?: unknown;
+      idempotencyKey?: string;
+    },
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('environments');
+    const headers: Record<string, string> = {};
+    if (options.token) {
+      headers.Authorization = `Bearer ${options.token}`;
+    }
+    if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+    if (options.idempotencyKey) {
+      headers['Idempotency-Key'] = options.idempotencyKey;
+    }
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      headers: options?.token
-        ? { Authorization: `Bearer ${options.token}` }
-        : undefined,
+      method: options.method,
+      headers,
+      ...(options.body !== undefined && {
+        body: JSON.stringify(options.body),
+      }),
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
   }
+}
+
+function entityPath(entityRef: CompoundEntityRef): string {
+  return `/entities/${encodeURIComponent(entityRef.kind)}/${encodeURIComponent(
+    entityRef.namespace,
+  )}/${encodeURIComponent(entityRef.name)}`;
 }

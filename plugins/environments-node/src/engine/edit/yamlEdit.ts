@@ -23,10 +23,18 @@ import {
  * stay byte for byte as they were. Every function returns the new text.
  */
 
-/** A path segment: a map key or a sequence index. */
+/**
+ * A path segment: a map key or a sequence index.
+ *
+ * @public
+ */
 export type PathSegment = string | number;
 
-/** Parses a provenance path such as `spec.containers[0].image` or `a["c.d"]`. */
+/**
+ * Parses a provenance path such as `spec.containers[0].image` or `a["c.d"]`.
+ *
+ * @public
+ */
 export function parseYamlPath(path: string): PathSegment[] | undefined {
   const out: PathSegment[] = [];
   let i = 0;

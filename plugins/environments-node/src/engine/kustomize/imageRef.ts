@@ -1,4 +1,8 @@
-/** An image reference split into repository, tag and digest. */
+/**
+ * An image reference split into repository, tag and digest.
+ *
+ * @public
+ */
 export interface ImageRef {
   name: string;
   tag: string | null;
@@ -8,6 +12,8 @@ export interface ImageRef {
 /**
  * Splits `registry:5000/repo/name:tag@sha256:…` into its parts. The tag is
  * the part after the last `:` that follows the last `/`.
+ *
+ * @public
  */
 export function parseImageRef(ref: string): ImageRef {
   let rest = ref.trim();
