@@ -19,6 +19,8 @@ export interface Config {
         branch?: string;
         /** Minimum time between two fetches; default 30 seconds. */
         refreshInterval?: HumanDuration | string;
+        /** Lets the portal's merge action merge promotion branches; default false. */
+        allowMerge?: boolean;
       };
     };
     /** Reading live state from the clusters of the `kubernetes:` block. */
@@ -33,5 +35,37 @@ export interface Config {
      * `backend.workingDirectory`, or under the system's temporary folder.
      */
     cacheDirectory?: string;
+    /** How promotions go, per target environment; what is left out falls back to `defaults`. */
+    promotions?: {
+      /** Applies to every environment without its own setting. */
+      defaults?: EnvironmentPromotionPolicy;
+      /** By environment name, e.g. `prod`. */
+      environments?: { [name: string]: EnvironmentPromotionPolicy };
+      /** How often open promotions are followed (one replica at a time); default 10 seconds. */
+      trackingInterval?: HumanDuration | string;
+      /** How long a merged promotion may take to run Healthy in its target; default 10 minutes. */
+      syncTimeout?: HumanDuration | string;
+    };
   };
+}
+
+/** How promotions into one environment go. */
+interface EnvironmentPromotionPolicy {
+  /**
+   * `pull-request` (a branch for plain git) or `direct-commit`. Default: `direct-commit` into the
+   * first environment of an entity, `pull-request` into the others.
+   */
+  method?: 'pull-request' | 'direct-commit';
+  /** The environments a version may come from; default: the previous environment. */
+  allowedSources?: string[];
+  /** How long the source must have run Healthy, unchanged, before its version moves on; default 0. */
+  sourceStableFor?: HumanDuration | string;
+  /** Times when promotions into the environment are refused. */
+  freezeWindows?: Array<{
+    /** ISO 8601, e.g. `2026-12-20T00:00:00Z`. */
+    start: string;
+    end: string;
+    /** Shown with the gate, e.g. "End-of-year freeze". */
+    reason?: string;
+  }>;
 }

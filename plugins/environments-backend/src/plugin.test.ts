@@ -599,6 +599,12 @@ describe('openapi.yaml', () => {
     expect(specOperations().sort()).toEqual([
       'GET /entities',
       'GET /entities/{kind}/{namespace}/{name}',
+      'GET /entities/{kind}/{namespace}/{name}/promotions',
+      'GET /promotions/{id}',
+      'POST /entities/{kind}/{namespace}/{name}/promotions',
+      'POST /promotions/{id}/cancel',
+      'POST /promotions/{id}/merge',
+      'POST /promotions/{id}/retry',
     ]);
   });
 

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   environmentsEntityReadPermission,
   environmentsPromotionCreatePermission,
@@ -17,6 +20,11 @@ import {
 import { createPromotionAuthorizer } from './permissions/createPromotionAuthorizer';
 import { loadPromotionResources } from './permissions/loadPromotionResources';
 import { createMatrixService } from './services/MatrixService';
+import {
+  createPromotionService,
+  readEnvironmentPolicies,
+} from './services/PromotionService';
+import { DatabasePromotionStore } from './database';
 
 /**
  * The environments backend plugin: what runs where, and promotions through Git.
@@ -33,14 +41,20 @@ export const environmentsPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         config: coreServices.rootConfig,
+        database: coreServices.database,
         logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
       async init({
         config,
+        database,
         logger,
+        scheduler,
+        notifications,
         auditor,
         auth,
         httpAuth,
@@ -57,19 +71,59 @@ export const environmentsPlugin = createBackendPlugin({
           getResources: refs => loadPromotionResources(refs, { catalog, auth }),
         });
 
+        const policies = readEnvironmentPolicies(config);
+        const authorizePromotions = createPromotionAuthorizer({
+          permissions,
+          permissionsRegistry,
+        });
         const matrix = createMatrixService({
           catalog,
           permissions,
           repositories: readGitRepositories({ config, logger }),
           github: GithubRepositories.fromConfig(config, { logger }),
           liveState: createLiveStateReader({ config, logger }),
-          authorizePromotions: createPromotionAuthorizer({
-            permissions,
-            permissionsRegistry,
-          }),
+          authorizePromotions,
+          policies,
           logger,
         });
-        httpRouter.use(await createRouter({ httpAuth, auditor, matrix }));
+        const promotionConfig = config.getOptionalConfig(
+          'environments.promotions',
+        );
+        const promotions = createPromotionService({
+          matrix,
+          store: await DatabasePromotionStore.create({ database }),
+          catalog,
+          auth,
+          permissions,
+          authorizePromotions,
+          policies,
+          notifications,
+          logger,
+          appBaseUrl: config.getOptionalString('app.baseUrl'),
+          syncTimeoutMs: promotionConfig?.has('syncTimeout')
+            ? durationToMilliseconds(
+                readDurationFromConfig(promotionConfig, { key: 'syncTimeout' }),
+              )
+            : undefined,
+        });
+
+        // One replica at a time follows the open promotions: their pull requests, then the clusters.
+        await scheduler.scheduleTask({
+          id: 'environments-promotion-tracker',
+          frequency: promotionConfig?.has('trackingInterval')
+            ? readDurationFromConfig(promotionConfig, {
+                key: 'trackingInterval',
+              })
+            : { seconds: 10 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 5 },
+          scope: 'global',
+          fn: () => promotions.track(),
+        });
+
+        httpRouter.use(
+          await createRouter({ httpAuth, auditor, matrix, promotions }),
+        );
       },
     });
   },

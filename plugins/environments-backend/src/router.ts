@@ -1,9 +1,15 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  AuditorServiceEvent,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { MatrixService } from './services/MatrixService';
+import { PromotionService } from './services/PromotionService';
 
 // Kind, namespace and name as the catalog allows them (letters, digits, '-', '_', '.').
 const refPart = z
@@ -28,6 +34,74 @@ const portfolioQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
+const name = z.string().min(1).max(63);
+
+const imageVersion = z.object({
+  application: z.string().min(1).max(253),
+  container: z.string().min(1).max(253),
+  image: z.string().max(512).nullable().default(null),
+  tag: z.string().max(128).nullable(),
+  digest: z.string().max(256).nullable(),
+});
+
+const promotionRequest = z
+  .object({
+    from: name,
+    to: name,
+    version: z
+      .object({ images: z.array(imageVersion).min(1).max(100) })
+      .strict()
+      .optional(),
+    dryRun: z.boolean().optional(),
+    note: z.string().max(2000).optional(),
+    planId: z
+      .string()
+      .regex(/^plan-[0-9a-f]{32}$/)
+      .optional(),
+  })
+  .strict();
+
+const historyQuery = z.object({ environment: name.optional() });
+
+const promotionParams = z.object({ id: z.string().uuid() });
+
+// A client's retry token: printable ASCII, as the IETF Idempotency-Key draft has it.
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/)
+  .optional();
+
+function parse<S extends z.ZodTypeAny>(
+  schema: S,
+  value: unknown,
+  prefix: string,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw inputError(prefix, parsed.error);
+  }
+  return parsed.data;
+}
+
+/** Runs an action as an auditor event that succeeds or fails with it. */
+async function audited<T>(
+  event: Promise<AuditorServiceEvent>,
+  action: () => Promise<T>,
+  meta?: (result: T) => JsonObject,
+): Promise<T> {
+  const auditorEvent = await event;
+  try {
+    const result = await action();
+    await auditorEvent.success(meta ? { meta: meta(result) } : undefined);
+    return result;
+  } catch (error) {
+    await auditorEvent.fail({ error: error as Error });
+    throw error;
+  }
+}
+
 function inputError(prefix: string, error: z.ZodError): InputError {
   return new InputError(
     `${prefix}: ${error.issues
@@ -40,8 +114,9 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   matrix: MatrixService;
+  promotions: PromotionService;
 }): Promise<express.Router> {
-  const { httpAuth, auditor, matrix } = options;
+  const { httpAuth, auditor, matrix, promotions } = options;
   const router = Router();
   router.use(express.json());
 
@@ -92,6 +167,114 @@ export async function createRouter(options: {
       await auditorEvent.fail({ error: error as Error });
       throw error;
     }
+  });
+
+  router.post(
+    '/entities/:kind/:namespace/:name/promotions',
+    async (req, res) => {
+      const entityRef = parse(entityParams, req.params, 'Invalid entity ref');
+      const request = parse(promotionRequest, req.body, 'Invalid promotion');
+      const key = parse(
+        idempotencyKey,
+        req.header('idempotency-key'),
+        'Invalid Idempotency-Key header',
+      );
+      const credentials = await httpAuth.credentials(req);
+
+      if (request.dryRun) {
+        const plan = await promotions.plan(entityRef, request, { credentials });
+        res.json(plan);
+        return;
+      }
+      const result = await audited(
+        auditor.createEvent({
+          eventId: 'promotion-create',
+          severityLevel: 'medium',
+          request: req,
+          meta: {
+            entityRef,
+            from: request.from,
+            to: request.to,
+            planId: request.planId,
+          },
+        }),
+        () =>
+          promotions.create(entityRef, request, {
+            credentials,
+            idempotencyKey: key,
+          }),
+        ({ promotion, created }) => ({
+          promotionId: promotion.id,
+          state: promotion.state,
+          replayed: !created,
+        }),
+      );
+      if (!result.created) {
+        res.setHeader('Idempotent-Replayed', 'true');
+      }
+      res.status(result.created ? 201 : 200).json(result.promotion);
+    },
+  );
+
+  router.get(
+    '/entities/:kind/:namespace/:name/promotions',
+    async (req, res) => {
+      const entityRef = parse(entityParams, req.params, 'Invalid entity ref');
+      const { environment } = parse(historyQuery, req.query, 'Invalid query');
+      const credentials = await httpAuth.credentials(req);
+      res.json(
+        await promotions.history(entityRef, { credentials, environment }),
+      );
+    },
+  );
+
+  router.get('/promotions/:id', async (req, res) => {
+    const { id } = parse(promotionParams, req.params, 'Invalid promotion id');
+    const credentials = await httpAuth.credentials(req);
+    res.json(await promotions.get(id, { credentials }));
+  });
+
+  for (const action of ['cancel', 'merge'] as const) {
+    router.post(`/promotions/:id/${action}`, async (req, res) => {
+      const { id } = parse(promotionParams, req.params, 'Invalid promotion id');
+      const credentials = await httpAuth.credentials(req);
+      const promotion = await audited(
+        auditor.createEvent({
+          eventId: `promotion-${action}`,
+          severityLevel: 'medium',
+          request: req,
+          meta: { promotionId: id },
+        }),
+        () => promotions[action](id, { credentials }),
+        result => ({ state: result.state }),
+      );
+      res.json(promotion);
+    });
+  }
+
+  router.post('/promotions/:id/retry', async (req, res) => {
+    const { id } = parse(promotionParams, req.params, 'Invalid promotion id');
+    const key = parse(
+      idempotencyKey,
+      req.header('idempotency-key'),
+      'Invalid Idempotency-Key header',
+    );
+    const credentials = await httpAuth.credentials(req);
+    const result = await audited(
+      auditor.createEvent({
+        eventId: 'promotion-retry',
+        severityLevel: 'medium',
+        request: req,
+        meta: { promotionId: id },
+      }),
+      () => promotions.retry(id, { credentials, idempotencyKey: key }),
+      ({ promotion, created }) => ({
+        promotionId: promotion.id,
+        state: promotion.state,
+        replayed: !created,
+      }),
+    );
+    res.status(result.created ? 201 : 200).json(result.promotion);
   });
 
   return router;

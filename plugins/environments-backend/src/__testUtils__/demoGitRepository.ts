@@ -33,6 +33,8 @@ export function createDemoGitRepository(): {
     '-qm',
     'demo',
   );
+  // As the demo's repository: pushes to the checked-out main update its work tree.
+  git('config', 'receive.denyCurrentBranch', 'updateInstead');
   return {
     url,
     cacheDir: path.join(root, 'cache'),

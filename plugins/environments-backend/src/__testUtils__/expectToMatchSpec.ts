@@ -8,7 +8,13 @@ const spec = parse(
 );
 
 // OpenAPI 3.0 schemas: `nullable` is a keyword, formats are informative.
-const ajv = new Ajv({ strict: false, allErrors: true });
+const ajv = new Ajv({
+  strict: false,
+  allErrors: true,
+  formats: {
+    uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  },
+});
 ajv.addSchema({ ...spec, $id: 'openapi' });
 
 /** Asserts that a response body conforms to a component schema of `openapi.yaml`. */

@@ -1,7 +1,18 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { Octokit } from '@octokit/rest';
-import { GitRepository, RepositorySnapshot } from './types';
+import { GithubChanges } from './GithubChanges';
+import {
+  ChangeAuthor,
+  ChangeRequest,
+  ChangeStatus,
+  CommitRequest,
+  FileHistoryCommit,
+  GitRepository,
+  GitRepositoryWriter,
+  OpenedChange,
+  RepositorySnapshot,
+} from './types';
 
 /** @public */
 export type GithubRepositoryOptions = {
@@ -83,12 +94,16 @@ type Failure = {
  * fails after a good read (rate limit, 5xx, network), the last snapshot is served with
  * `staleReason`; after a rate limit, GitHub is not called again before the limit resets.
  *
+ * Writes (to the ref, which must then be a branch) go through {@link GithubChanges}: changes
+ * are pull requests, merged on GitHub, so `canMerge` is false.
+ *
  * @public
  */
-export class GithubRepository implements GitRepository {
+export class GithubRepository implements GitRepository, GitRepositoryWriter {
   /** `host/owner/repo`. */
   readonly name: string;
   readonly ref: string;
+  readonly canMerge = false;
   private readonly owner: string;
   private readonly repo: string;
   private readonly client: () => Promise<Octokit>;
@@ -113,6 +128,7 @@ export class GithubRepository implements GitRepository {
   private staleReason?: string;
   private lastError?: Error;
   private fetching?: Promise<void>;
+  private readonly changes: GithubChanges;
 
   constructor(options: GithubRepositoryOptions) {
     this.owner = options.owner;
@@ -127,6 +143,47 @@ export class GithubRepository implements GitRepository {
     this.maxBytesPerQuery = options.maxBytesPerQuery ?? 4 * 1024 * 1024;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
+    this.changes = new GithubChanges({
+      client: this.client,
+      owner: this.owner,
+      repo: this.repo,
+      branch: this.ref,
+      name: this.name,
+      knownHead: () => this.snapshot?.commit,
+      historyTtlMs: this.refreshIntervalMs,
+      logger: this.logger,
+      now: this.now,
+    });
+  }
+
+  commit(request: CommitRequest): Promise<{ commit: string; url?: string }> {
+    return this.changes.commit(request);
+  }
+
+  openChange(request: ChangeRequest): Promise<OpenedChange> {
+    return this.changes.openChange(request);
+  }
+
+  getChangeStatus(change: OpenedChange): Promise<ChangeStatus> {
+    return this.changes.getChangeStatus(change);
+  }
+
+  closeChange(change: OpenedChange): Promise<void> {
+    return this.changes.closeChange(change);
+  }
+
+  mergeChange(
+    change: OpenedChange,
+    options: { message: string; author: ChangeAuthor },
+  ): Promise<{ commit: string; url?: string }> {
+    return this.changes.mergeChange(change, options);
+  }
+
+  readFileHistory(
+    paths: string[],
+    options: { limit: number },
+  ): Promise<FileHistoryCommit[]> {
+    return this.changes.readFileHistory(paths, options);
   }
 
   async readSnapshot(options?: {

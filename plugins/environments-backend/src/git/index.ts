@@ -1,4 +1,14 @@
-export type { GitRepository, RepositorySnapshot } from './types';
+export type {
+  ChangeAuthor,
+  ChangeRequest,
+  ChangeStatus,
+  CommitRequest,
+  FileHistoryCommit,
+  GitRepository,
+  GitRepositoryWriter,
+  OpenedChange,
+  RepositorySnapshot,
+} from './types';
 export { PlainGitRepository } from './PlainGitRepository';
 export type { PlainGitRepositoryOptions } from './PlainGitRepository';
 export { readGitRepositories } from './readGitRepositories';

@@ -12,6 +12,7 @@ describe('readGitRepositories', () => {
               platform: {
                 url: 'https://git.example.com/platform/gitops.git',
                 refreshInterval: { minutes: 2 },
+                allowMerge: true,
               },
             },
           },
@@ -22,6 +23,8 @@ describe('readGitRepositories', () => {
 
     expect([...repositories.keys()]).toEqual(['demo', 'platform']);
     expect(repositories.get('demo')!.name).toBe('demo');
+    expect(repositories.get('demo')!.canMerge).toBe(false);
+    expect(repositories.get('platform')!.canMerge).toBe(true);
   });
 
   it('has none without configuration', () => {
@@ -57,5 +60,17 @@ describe('readGitRepositories', () => {
         logger,
       }),
     ).toThrow(/refreshInterval/);
+    expect(() =>
+      readGitRepositories({
+        config: mockServices.rootConfig({
+          data: {
+            environments: {
+              repositories: { demo: { url: '.', allowMerge: 'sometimes' } },
+            },
+          },
+        }),
+        logger,
+      }),
+    ).toThrow(/allowMerge/);
   });
 });

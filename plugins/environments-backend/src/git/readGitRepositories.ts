@@ -48,6 +48,7 @@ export function readGitRepositories(options: {
               readDurationFromConfig(entry, { key: 'refreshInterval' }),
             )
           : undefined,
+        allowMerge: entry.getOptionalBoolean('allowMerge'),
         cacheDir,
         logger: logger.child({ repository: name }),
       }),

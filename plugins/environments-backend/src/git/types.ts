@@ -19,11 +19,11 @@ export type RepositorySnapshot = {
 };
 
 /**
- * A Git repository that the environments plugin reads (and, for promotions, writes).
+ * A Git repository that the environments plugin reads and, for promotions, writes.
  *
  * @public
  */
-export interface GitRepository {
+export interface GitRepository extends GitRepositoryWriter {
   /** The repository's name in config. */
   readonly name: string;
   /**
@@ -31,4 +31,126 @@ export interface GitRepository {
    * repository's refresh interval; a failed fetch falls back to the last fetched commit.
    */
   readSnapshot(options?: { refresh?: boolean }): Promise<RepositorySnapshot>;
+}
+
+/**
+ * A person named in a commit.
+ *
+ * @public
+ */
+export type ChangeAuthor = { name: string; email: string };
+
+/**
+ * One commit's worth of file contents, planned at `baseCommit`.
+ *
+ * @public
+ */
+export type CommitRequest = {
+  /** The commit the files were planned at. */
+  baseCommit: string;
+  /** Whole new contents, by path relative to the repository root. */
+  files: Array<{ path: string; content: string }>;
+  /** The commit message (subject, blank line, body). */
+  message: string;
+  /** The Backstage user asking for it: the commit's author, or its co-author where the host commits as an app. */
+  author: ChangeAuthor;
+};
+
+/**
+ * A change to review: a branch with one commit on top of `baseCommit`, and a pull request where
+ * the host has them.
+ *
+ * @public
+ */
+export type ChangeRequest = CommitRequest & {
+  /** The branch to create; it must not exist yet. */
+  branch: string;
+  /** The pull request's title and body (Markdown). */
+  title: string;
+  body: string;
+};
+
+/**
+ * A change that was opened for review.
+ *
+ * @public
+ */
+export type OpenedChange = {
+  branch: string;
+  commit: string;
+  /** A web link to the commit, where the host has one. */
+  commitUrl?: string;
+  pullRequest?: { number: number; url: string; requiredApprovals?: number };
+};
+
+/**
+ * Where a change opened for review is now.
+ *
+ * @public
+ */
+export type ChangeStatus =
+  | { state: 'open' }
+  | { state: 'merged'; mergeCommit?: string; mergedAt?: string }
+  /** Closed without merging, or its branch deleted. */
+  | { state: 'closed' };
+
+/**
+ * A commit that touched some of the asked-for files, with their contents at that commit.
+ *
+ * @public
+ */
+export type FileHistoryCommit = {
+  sha: string;
+  author: { name: string; email?: string; login?: string };
+  /** ISO 8601. */
+  date: string;
+  /** The message's first line. */
+  message: string;
+  url?: string;
+  /** The asked-for paths that existed at this commit, with their text. */
+  files: Map<string, string>;
+};
+
+/**
+ * What promotions need of a repository besides reading it: commit, open and follow changes, and
+ * the history of the version files.
+ *
+ * Every write is checked against the commit it was planned at: a write whose base is no longer
+ * the branch's head fails with `ConflictError`, and a failed write leaves no branch behind.
+ *
+ * @public
+ */
+export interface GitRepositoryWriter {
+  /** Commits onto the repository's branch; `ConflictError` when the branch is no longer at `baseCommit`. */
+  commit(request: CommitRequest): Promise<{ commit: string; url?: string }>;
+
+  /** Opens a change for review: a new branch with one commit, and a pull request where the host has them. */
+  openChange(request: ChangeRequest): Promise<OpenedChange>;
+
+  /** Whether the change was merged, closed, or is still open. */
+  getChangeStatus(change: OpenedChange): Promise<ChangeStatus>;
+
+  /** Closes the pull request, if any, and deletes the branch. Closing a closed change does nothing. */
+  closeChange(change: OpenedChange): Promise<void>;
+
+  /** Whether `mergeChange` may merge changes (plain git repositories configured to allow it). */
+  readonly canMerge: boolean;
+
+  /**
+   * Merges the change into the repository's branch and deletes its branch. `NotAllowedError`
+   * when `canMerge` is false; `ConflictError` when it no longer merges cleanly.
+   */
+  mergeChange(
+    change: OpenedChange,
+    options: { message: string; author: ChangeAuthor },
+  ): Promise<{ commit: string; url?: string }>;
+
+  /**
+   * The newest commits of the repository's branch that touched any of `paths`, newest first, each
+   * with the contents of `paths` at that commit.
+   */
+  readFileHistory(
+    paths: string[],
+    options: { limit: number },
+  ): Promise<FileHistoryCommit[]>;
 }

@@ -39,7 +39,11 @@ import { PromotionAuthorizer } from '../../permissions/createPromotionAuthorizer
 import { declaredEnvironments } from './declaredEnvironments';
 import { evaluateGates } from './promotionGates';
 import { liveOnlyEnvironments, mergeLiveState } from './liveEnvironments';
-import { MatrixService, PortfolioQuery } from './types';
+import { EntityState, MatrixService, PortfolioQuery } from './types';
+import {
+  defaultEnvironmentPolicies,
+  EnvironmentPolicies,
+} from '../PromotionService/environmentPolicies';
 
 /** How many scanned models (per repository, commit and folder) are kept in memory. */
 const MODEL_CACHE_SIZE = 500;
@@ -90,6 +94,8 @@ export function createMatrixService(options: {
   github?: GithubRepositories;
   /** Decides who may promote; without one, nobody may. */
   authorizePromotions?: PromotionAuthorizer;
+  /** Methods and gates per environment; default: the built-in ones. */
+  policies?: EnvironmentPolicies;
   logger: LoggerService;
   now?: () => Date;
 }): MatrixService {
@@ -98,6 +104,7 @@ export function createMatrixService(options: {
   const authorizePromotions: PromotionAuthorizer =
     options.authorizePromotions ?? (async steps => steps.map(() => false));
   const now = options.now ?? (() => new Date());
+  const policies = options.policies ?? defaultEnvironmentPolicies;
   const models = new Map<string, Promise<DeclaredModel>>();
 
   function scan(
@@ -206,23 +213,24 @@ export function createMatrixService(options: {
     matrix: EnvironmentMatrix,
     source: GitOpsSource,
     environmentNames: string[] | undefined,
-  ) {
+    refresh: boolean,
+  ): Promise<EntityState['declared']> {
     const target = resolveRepository(source, matrix);
     if (!target) {
-      return;
+      return undefined;
     }
     const { repository, path: folder, label } = target;
 
     let snapshot: RepositorySnapshot;
     try {
-      snapshot = await repository.readSnapshot();
+      snapshot = await repository.readSnapshot({ refresh });
     } catch (error) {
       logger.warn(`Reading ${label} failed`, error as Error);
       matrix.problems.push({
         severity: 'error',
         message: (error as Error).message,
       });
-      return;
+      return undefined;
     }
     matrix.revision = {
       repository: snapshot.repository,
@@ -237,13 +245,21 @@ export function createMatrixService(options: {
         severity: 'error',
         message: `Repository '${label}' has no folder '${folder}' on ${snapshot.branch}`,
       });
-      return;
+      return undefined;
     }
 
     const model = await scan(snapshot, folder, environmentNames);
     const declared = declaredEnvironments(model, { environmentNames });
     matrix.environments = declared.environments;
     matrix.problems.push(...declared.problems);
+    return {
+      repository,
+      repositoryLabel: label,
+      snapshot,
+      folder,
+      model,
+      scanOptions: { path: folder, environmentOrder: environmentNames },
+    };
   }
 
   async function addLiveState(matrix: EnvironmentMatrix, declared: boolean) {
@@ -293,7 +309,10 @@ export function createMatrixService(options: {
       credentials,
     );
     matrix.promotions = pairs.map(({ from, to }, index) => {
-      const gates = evaluateGates(from, to);
+      const gates = evaluateGates(from, to, {
+        policy: policies(to.name, { order: to.order, previous: from.name }),
+        now: now(),
+      });
       return {
         from: from.name,
         to: to.name,
@@ -313,7 +332,8 @@ export function createMatrixService(options: {
     entity: Entity,
     entityRef: string,
     credentials: BackstageCredentials,
-  ): Promise<EnvironmentMatrix> {
+    refresh = false,
+  ): Promise<EntityState> {
     const { source, environmentNames } = readAnnotations(entity, entityRef);
     const annotations = entity.metadata.annotations ?? {};
 
@@ -334,8 +354,14 @@ export function createMatrixService(options: {
       generatedAt: now().toISOString(),
     };
 
+    let declared: EntityState['declared'];
     if (source) {
-      await addDeclaredState(matrix, source, environmentNames);
+      declared = await addDeclaredState(
+        matrix,
+        source,
+        environmentNames,
+        refresh,
+      );
     } else {
       matrix.problems.push({
         severity: 'info',
@@ -346,14 +372,20 @@ export function createMatrixService(options: {
     if (source) {
       await addPromotionSteps(matrix, entity, credentials);
     }
-    return matrix;
+    return { entity, matrix, declared };
   }
 
   return {
     async getEnvironmentMatrix(compoundRef, { credentials }) {
       const entityRef = stringifyEntityRef(compoundRef);
       const entity = await resolveEntity(entityRef, credentials);
-      return buildMatrix(entity, entityRef, credentials);
+      return (await buildMatrix(entity, entityRef, credentials)).matrix;
+    },
+
+    async getEntityState(compoundRef, { credentials, refresh }) {
+      const entityRef = stringifyEntityRef(compoundRef);
+      const entity = await resolveEntity(entityRef, credentials);
+      return buildMatrix(entity, entityRef, credentials, refresh);
     },
 
     async listEnvironmentMatrices(query, { credentials }) {
@@ -388,23 +420,21 @@ export function createMatrixService(options: {
         items.push(
           ...(await Promise.all(
             batch.map(entity =>
-              buildMatrix(
-                entity,
-                stringifyEntityRef(entity),
-                credentials,
-              ).catch(error => ({
-                entityRef: stringifyEntityRef(entity),
-                live: {},
-                environments: [],
-                promotions: [],
-                problems: [
-                  {
-                    severity: 'error' as const,
-                    message: (error as Error).message,
-                  },
-                ],
-                generatedAt: now().toISOString(),
-              })),
+              buildMatrix(entity, stringifyEntityRef(entity), credentials)
+                .then(state => state.matrix)
+                .catch(error => ({
+                  entityRef: stringifyEntityRef(entity),
+                  live: {},
+                  environments: [],
+                  promotions: [],
+                  problems: [
+                    {
+                      severity: 'error' as const,
+                      message: (error as Error).message,
+                    },
+                  ],
+                  generatedAt: now().toISOString(),
+                })),
             ),
           )),
         );

@@ -89,4 +89,63 @@ describe('evaluateGates', () => {
     expect(gates[1].reason).toBe('dev is Unknown (no cluster reports it)');
     expect(gates[2].reason).toBe('dev is Unknown (no cluster reports it)');
   });
+
+  it('applies the target’s policy: allowed sources, stable time and freeze windows', () => {
+    const now = new Date('2026-12-25T12:00:00Z');
+    const gates = evaluateGates(
+      env('qa', { lastChangeTime: '2026-12-25T11:55:00Z' }),
+      env('prod'),
+      {
+        now,
+        policy: {
+          method: 'pull-request',
+          allowedSources: ['staging'],
+          sourceStableForMs: 30 * 60_000,
+          freezeWindows: [
+            {
+              start: new Date('2026-12-24T00:00:00Z'),
+              end: new Date('2026-12-27T00:00:00Z'),
+              reason: 'Holidays',
+            },
+          ],
+        },
+      },
+    );
+    expect(gates.filter(g => !g.passed)).toEqual([
+      {
+        gate: 'allowed-source',
+        passed: false,
+        reason: 'prod takes versions only from staging',
+      },
+      {
+        gate: 'source-healthy',
+        passed: false,
+        reason:
+          'qa changed 5 minutes ago; it must be Healthy for 30 minutes first',
+      },
+      {
+        gate: 'no-freeze',
+        passed: false,
+        reason: 'prod is frozen until 2026-12-27T00:00:00.000Z: Holidays',
+      },
+    ]);
+  });
+
+  it('checks only the version and the freeze for a rollback, whatever the health', () => {
+    const gates = evaluateGates(
+      env('prod', { health: 'Degraded' }),
+      env('prod'),
+      {
+        policy: {
+          method: 'pull-request',
+          allowedSources: ['staging'],
+          sourceStableForMs: 0,
+          freezeWindows: [],
+        },
+      },
+    );
+    expect(gates.map(g => [g.gate, g.passed])).toEqual([
+      ['source-has-version', true],
+    ]);
+  });
 });

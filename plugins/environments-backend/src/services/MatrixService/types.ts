@@ -1,5 +1,10 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import {
+  DeclaredModel,
+  ScanOptions,
+} from '@stagecraft/plugin-environments-node';
+import { GitRepository, RepositorySnapshot } from '../../git';
 import {
   EnvironmentMatrix,
   EnvironmentPortfolio,
@@ -27,6 +32,15 @@ export interface MatrixService {
    * that an owner owns or a system holds, which the caller may read. A matrix that cannot be
    * computed is an item with a problem, not a failed page.
    */
+  /**
+   * The matrix with the Git snapshot and the scanned model it was built from. With `refresh`, the
+   * repository is fetched first, so a promotion plans against its newest commit.
+   */
+  getEntityState(
+    entityRef: CompoundEntityRef,
+    options: { credentials: BackstageCredentials; refresh?: boolean },
+  ): Promise<EntityState>;
+
   listEnvironmentMatrices(
     query: PortfolioQuery,
     options: { credentials: BackstageCredentials },
@@ -48,4 +62,25 @@ export type PortfolioQuery = {
   cursor?: string;
   /** Default 20. */
   limit?: number;
+};
+
+/**
+ * A matrix with the Git state it was read from: what a promotion plans against.
+ *
+ * @public
+ */
+export type EntityState = {
+  entity: Entity;
+  matrix: EnvironmentMatrix;
+  /** Absent for a live-only entity, or when the repository could not be read (see the matrix's problems). */
+  declared?: {
+    repository: GitRepository;
+    /** The repository's name or `host/owner/repo`. */
+    repositoryLabel: string;
+    snapshot: RepositorySnapshot;
+    /** The entity's folder in the repository. */
+    folder: string;
+    model: DeclaredModel;
+    scanOptions: ScanOptions;
+  };
 };

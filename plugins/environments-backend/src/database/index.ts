@@ -1,0 +1,2 @@
+export { DatabasePromotionStore } from './DatabasePromotionStore';
+export type { NewPromotion, PromotionStore } from './types';
