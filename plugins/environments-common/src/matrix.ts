@@ -194,6 +194,22 @@ export type Version = {
 };
 
 /**
+ * How far an environment lags behind the one before it.
+ *
+ * @public
+ */
+export type EnvironmentLag = {
+  /** How many versions (or commits) the previous environment went through since this one's; null when unknown. */
+  behind: number | null;
+  /** `commits` where the tags are commit SHAs. */
+  unit: 'versions' | 'commits';
+  /** The previous environment. */
+  of: string;
+  /** Why it is unknown. */
+  reason?: string;
+};
+
+/**
  * One column of the matrix.
  *
  * @public
@@ -211,6 +227,8 @@ export type MatrixEnvironment = {
   sync: SyncState;
   /** When a cluster last reported a change to one of its workloads (ISO 8601). */
   lastChangeTime?: string;
+  /** How far it lags behind the previous environment; absent for the first. */
+  lag?: EnvironmentLag;
   problems: MatrixProblem[];
 };
 

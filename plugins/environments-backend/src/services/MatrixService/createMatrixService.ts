@@ -19,6 +19,8 @@ import {
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
   EnvironmentMatrix,
   environmentsEntityReadPermission,
+  HistoryEntry,
+  MatrixEnvironment,
   getEntityEnvironmentNames,
   getGitOpsSource,
   GitOpsSource,
@@ -32,12 +34,18 @@ import {
 import { LiveStateReader } from '../../clusters';
 import {
   GithubRepositories,
+  GithubRepository,
   GitRepository,
   RepositorySnapshot,
 } from '../../git';
 import { PromotionAuthorizer } from '../../permissions/createPromotionAuthorizer';
 import { declaredEnvironments } from './declaredEnvironments';
 import { evaluateGates } from './promotionGates';
+import { environmentLag } from './environmentLag';
+import {
+  versionFieldsOf,
+  versionHistory,
+} from '../PromotionService/versionHistory';
 import { liveOnlyEnvironments, mergeLiveState } from './liveEnvironments';
 import { EntityState, MatrixService, PortfolioQuery } from './types';
 import {
@@ -47,6 +55,9 @@ import {
 
 /** How many scanned models (per repository, commit and folder) are kept in memory. */
 const MODEL_CACHE_SIZE = 500;
+
+/** How many commits of the version fields' history the lag is counted over. */
+const LAG_HISTORY_DEPTH = 50;
 
 /** How many matrices of a portfolio page are computed at once. */
 const PORTFOLIO_CONCURRENCY = 8;
@@ -106,6 +117,39 @@ export function createMatrixService(options: {
   const now = options.now ?? (() => new Date());
   const policies = options.policies ?? defaultEnvironmentPolicies;
   const models = new Map<string, Promise<DeclaredModel>>();
+  const histories = new Map<string, Promise<HistoryEntry[]>>();
+
+  /**
+   * The version changes in the history of an entity's version fields, per commit and folder. On
+   * GitHub the history costs API calls, so a matrix only uses one read before (by the history
+   * route or with `readHistory`): a cold matrix stays at its 3 calls.
+   */
+  function history(
+    repository: GitRepository,
+    snapshot: RepositorySnapshot,
+    folder: string,
+    environments: MatrixEnvironment[],
+    readHistory: boolean,
+  ): Promise<HistoryEntry[]> | undefined {
+    const key = JSON.stringify([snapshot.repository, snapshot.commit, folder]);
+    let entries = histories.get(key);
+    if (!entries) {
+      if (repository instanceof GithubRepository && !readHistory) {
+        return undefined;
+      }
+      const fields = versionFieldsOf(environments);
+      const files = [...new Set(fields.map(f => f.provenance.file))];
+      entries = repository
+        .readFileHistory(files, { limit: LAG_HISTORY_DEPTH })
+        .then(commits => versionHistory(fields, commits));
+      histories.set(key, entries);
+      entries.catch(() => histories.delete(key));
+      if (histories.size > MODEL_CACHE_SIZE) {
+        histories.delete(histories.keys().next().value!);
+      }
+    }
+    return entries;
+  }
 
   function scan(
     snapshot: RepositorySnapshot,
@@ -252,6 +296,26 @@ export function createMatrixService(options: {
     const declared = declaredEnvironments(model, { environmentNames });
     matrix.environments = declared.environments;
     matrix.problems.push(...declared.problems);
+    try {
+      const entries = history(
+        repository,
+        snapshot,
+        folder,
+        declared.environments,
+        false,
+      );
+      const lags = environmentLag(declared.environments, (await entries) ?? []);
+      for (const env of matrix.environments) {
+        const lag = entries && lags.get(env.name);
+        if (lag) env.lag = lag;
+      }
+    } catch (error) {
+      logger.warn(
+        `Reading the version history of ${label} failed: ${
+          (error as Error).message
+        }`,
+      );
+    }
     return {
       repository,
       repositoryLabel: label,

@@ -39,7 +39,7 @@ import {
   pullRequestBody,
 } from './changeDescription';
 import { targetProgress } from './targetProgress';
-import { VersionField, versionHistory } from './versionHistory';
+import { versionFieldsOf, versionHistory } from './versionHistory';
 import { PromotionService } from './types';
 
 /** How many commits of the version files' history are read. */
@@ -533,24 +533,11 @@ export function createPromotionService(options: {
     });
     const problems: Array<{ message: string }> = [];
 
-    const fields: VersionField[] = state.matrix.environments
-      .filter(env => !environment || env.name === environment)
-      .flatMap(env =>
-        env.workloads.flatMap(workload =>
-          (workload.declared?.containers ?? []).flatMap(container =>
-            container.source
-              ? [
-                  {
-                    environment: env.name,
-                    application: workload.application,
-                    container: container.name,
-                    provenance: container.source,
-                  },
-                ]
-              : [],
-          ),
-        ),
-      );
+    const fields = versionFieldsOf(
+      state.matrix.environments.filter(
+        env => !environment || env.name === environment,
+      ),
+    );
     let commits: HistoryEntry[] = [];
     if (state.declared && fields.length > 0) {
       try {

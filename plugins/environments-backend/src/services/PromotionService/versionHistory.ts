@@ -1,6 +1,7 @@
 import {
   HistoryEntry,
   ImageVersion,
+  MatrixEnvironment,
   Provenance,
 } from '@stagecraft/plugin-environments-common';
 import {
@@ -19,6 +20,28 @@ export type VersionField = {
 };
 
 type Change = HistoryEntry['changes'][number];
+
+/** The version fields of some environments: each declared container's provenance. */
+export function versionFieldsOf(
+  environments: MatrixEnvironment[],
+): VersionField[] {
+  return environments.flatMap(env =>
+    env.workloads.flatMap(workload =>
+      (workload.declared?.containers ?? []).flatMap(container =>
+        container.source
+          ? [
+              {
+                environment: env.name,
+                application: workload.application,
+                container: container.name,
+                provenance: container.source,
+              },
+            ]
+          : [],
+      ),
+    ),
+  );
+}
 
 /** The scalar at a provenance path in any document of a YAML file, or undefined. */
 export function readYamlValue(text: string, path: string): string | undefined {
