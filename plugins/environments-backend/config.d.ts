@@ -23,6 +23,12 @@ export interface Config {
         allowMerge?: boolean;
       };
     };
+    /**
+     * How often one replica recomputes every annotated entity's matrix into the cache service
+     * (memory by default, Redis where `backend.cache` says so); default 15 seconds. A cached
+     * matrix serves requests for four intervals.
+     */
+    refreshInterval?: HumanDuration | string;
     /** Reading live state from the clusters of the `kubernetes:` block. */
     clusters?: {
       /** How long one call to a cluster may take; default 5 seconds. */

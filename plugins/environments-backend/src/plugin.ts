@@ -41,6 +41,7 @@ export const environmentsPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         config: coreServices.rootConfig,
+        cache: coreServices.cache,
         database: coreServices.database,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
@@ -51,6 +52,7 @@ export const environmentsPlugin = createBackendPlugin({
       },
       async init({
         config,
+        cache,
         database,
         logger,
         scheduler,
@@ -72,6 +74,13 @@ export const environmentsPlugin = createBackendPlugin({
         });
 
         const policies = readEnvironmentPolicies(config);
+        const refreshIntervalMs = config.has('environments.refreshInterval')
+          ? durationToMilliseconds(
+              readDurationFromConfig(config, {
+                key: 'environments.refreshInterval',
+              }),
+            )
+          : 15_000;
         const authorizePromotions = createPromotionAuthorizer({
           permissions,
           permissionsRegistry,
@@ -84,8 +93,26 @@ export const environmentsPlugin = createBackendPlugin({
           liveState: createLiveStateReader({ config, logger }),
           authorizePromotions,
           policies,
+          cache,
+          cacheTtlMs: 4 * refreshIntervalMs,
+          ownCredentials: () => auth.getOwnServiceCredentials(),
           logger,
         });
+
+        // One replica at a time computes every matrix into the cache (shared through Redis in
+        // production), so requests on any replica, however many, cost the clusters nothing.
+        await scheduler.scheduleTask({
+          id: 'environments-matrix-refresh',
+          frequency: { milliseconds: refreshIntervalMs },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 10 },
+          scope: 'global',
+          fn: async () => {
+            const { refreshed } = await matrix.refreshAll();
+            logger.debug(`Refreshed the environments of ${refreshed} entities`);
+          },
+        });
+
         const promotionConfig = config.getOptionalConfig(
           'environments.promotions',
         );

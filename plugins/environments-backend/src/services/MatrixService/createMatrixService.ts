@@ -1,8 +1,10 @@
 import {
   BackstageCredentials,
+  CacheService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
 import {
   Entity,
   parseEntityRef,
@@ -107,6 +109,15 @@ export function createMatrixService(options: {
   authorizePromotions?: PromotionAuthorizer;
   /** Methods and gates per environment; default: the built-in ones. */
   policies?: EnvironmentPolicies;
+  /**
+   * Where matrices are shared between requests and replicas (without the caller's permissions);
+   * without one, every request computes its matrix.
+   */
+  cache?: CacheService;
+  /** How long a cached matrix serves requests; default 60 seconds. */
+  cacheTtlMs?: number;
+  /** The plugin's own credentials, for the background refresh. */
+  ownCredentials?: () => Promise<BackstageCredentials>;
   logger: LoggerService;
   now?: () => Date;
 }): MatrixService {
@@ -116,6 +127,8 @@ export function createMatrixService(options: {
     options.authorizePromotions ?? (async steps => steps.map(() => false));
   const now = options.now ?? (() => new Date());
   const policies = options.policies ?? defaultEnvironmentPolicies;
+  const { cache, ownCredentials } = options;
+  const cacheTtlMs = options.cacheTtlMs ?? 60_000;
   const models = new Map<string, Promise<DeclaredModel>>();
   const histories = new Map<string, Promise<HistoryEntry[]>>();
 
@@ -257,8 +270,9 @@ export function createMatrixService(options: {
     matrix: EnvironmentMatrix,
     source: GitOpsSource,
     environmentNames: string[] | undefined,
-    refresh: boolean,
+    reading: { refresh: boolean; readHistory: boolean },
   ): Promise<EntityState['declared']> {
+    const { refresh, readHistory } = reading;
     const target = resolveRepository(source, matrix);
     if (!target) {
       return undefined;
@@ -302,7 +316,7 @@ export function createMatrixService(options: {
         snapshot,
         folder,
         declared.environments,
-        false,
+        readHistory,
       );
       const lags = environmentLag(declared.environments, (await entries) ?? []);
       for (const env of matrix.environments) {
@@ -352,51 +366,90 @@ export function createMatrixService(options: {
       : liveOnlyEnvironments(live, liveState.listClusters());
   }
 
-  async function addPromotionSteps(
+  /** The steps between consecutive environments, with their gates: the same for every caller. */
+  function addPromotionSteps(matrix: EnvironmentMatrix) {
+    matrix.promotions = matrix.environments.slice(1).map((to, index) => {
+      const from = matrix.environments[index];
+      return {
+        from: from.name,
+        to: to.name,
+        gates: evaluateGates(from, to, {
+          policy: policies(to.name, { order: to.order, previous: from.name }),
+          now: now(),
+        }),
+        permission: { allowed: false },
+        available: false,
+      };
+    });
+  }
+
+  /** Whether the caller may promote along each step (`environments.promotion.create`). */
+  async function applyPermissions(
     matrix: EnvironmentMatrix,
     entity: Entity,
     credentials: BackstageCredentials,
-  ) {
-    const pairs = matrix.environments
-      .slice(1)
-      .map((to, index) => ({ from: matrix.environments[index], to }));
+  ): Promise<EnvironmentMatrix> {
     const owners = (entity.relations ?? [])
       .filter(relation => relation.type === RELATION_OWNED_BY)
       .map(relation => relation.targetRef);
     const allowed = await authorizePromotions(
-      pairs.map(({ from, to }) => ({
+      matrix.promotions.map(step => ({
         entityRef: matrix.entityRef,
         owners,
-        source: from.name,
-        target: to.name,
+        source: step.from,
+        target: step.to,
       })),
       credentials,
     );
-    matrix.promotions = pairs.map(({ from, to }, index) => {
-      const gates = evaluateGates(from, to, {
-        policy: policies(to.name, { order: to.order, previous: from.name }),
-        now: now(),
-      });
-      return {
-        from: from.name,
-        to: to.name,
-        gates,
+    return {
+      ...matrix,
+      promotions: matrix.promotions.map((step, index) => ({
+        ...step,
         permission: allowed[index]
           ? { allowed: true }
           : {
               allowed: false,
-              reason: `You may not promote ${matrix.entityRef} to ${to.name}`,
+              reason: `You may not promote ${matrix.entityRef} to ${step.to}`,
             },
-        available: allowed[index] && gates.every(gate => gate.passed),
-      };
+        available: allowed[index] && step.gates.every(gate => gate.passed),
+      })),
+    };
+  }
+
+  /** Where an entity's matrix is cached: a new entity version (etag) is a new key. */
+  function cacheKey(entity: Entity, entityRef: string) {
+    return `matrix:${entityRef}:${
+      entity.metadata.etag ?? entity.metadata.uid ?? ''
+    }`;
+  }
+
+  /**
+   * The caller-independent matrix: from the cache when a background refresh or another request
+   * computed it recently, otherwise computed now and cached.
+   */
+  async function cachedMatrix(
+    entity: Entity,
+    entityRef: string,
+  ): Promise<EnvironmentMatrix> {
+    const key = cacheKey(entity, entityRef);
+    const hit = cache ? await cache.get<EnvironmentMatrix>(key) : undefined;
+    if (hit) {
+      return hit;
+    }
+    const { matrix } = await buildMatrix(entity, entityRef, {
+      refresh: false,
+      readHistory: false,
     });
+    await cache?.set(key, matrix as unknown as JsonObject, {
+      ttl: cacheTtlMs,
+    });
+    return matrix;
   }
 
   async function buildMatrix(
     entity: Entity,
     entityRef: string,
-    credentials: BackstageCredentials,
-    refresh = false,
+    reading: { refresh: boolean; readHistory: boolean },
   ): Promise<EntityState> {
     const { source, environmentNames } = readAnnotations(entity, entityRef);
     const annotations = entity.metadata.annotations ?? {};
@@ -424,7 +477,7 @@ export function createMatrixService(options: {
         matrix,
         source,
         environmentNames,
-        refresh,
+        reading,
       );
     } else {
       matrix.problems.push({
@@ -434,7 +487,7 @@ export function createMatrixService(options: {
     }
     await addLiveState(matrix, Boolean(source));
     if (source) {
-      await addPromotionSteps(matrix, entity, credentials);
+      addPromotionSteps(matrix);
     }
     return { entity, matrix, declared };
   }
@@ -443,13 +496,86 @@ export function createMatrixService(options: {
     async getEnvironmentMatrix(compoundRef, { credentials }) {
       const entityRef = stringifyEntityRef(compoundRef);
       const entity = await resolveEntity(entityRef, credentials);
-      return (await buildMatrix(entity, entityRef, credentials)).matrix;
+      return applyPermissions(
+        await cachedMatrix(entity, entityRef),
+        entity,
+        credentials,
+      );
     },
 
     async getEntityState(compoundRef, { credentials, refresh }) {
       const entityRef = stringifyEntityRef(compoundRef);
       const entity = await resolveEntity(entityRef, credentials);
-      return buildMatrix(entity, entityRef, credentials, refresh);
+      const state = await buildMatrix(entity, entityRef, {
+        refresh: refresh ?? false,
+        readHistory: false,
+      });
+      // What was just read is the newest there is: let every reader have it.
+      await cache?.set(
+        cacheKey(entity, entityRef),
+        state.matrix as unknown as JsonObject,
+        { ttl: cacheTtlMs },
+      );
+      return {
+        ...state,
+        matrix: await applyPermissions(state.matrix, entity, credentials),
+      };
+    },
+
+    async refreshAll() {
+      /** Computes one entity's matrix into the cache; false when that failed. */
+      const refreshOne = async (entity: Entity): Promise<boolean> => {
+        const entityRef = stringifyEntityRef(entity);
+        try {
+          const { matrix } = await buildMatrix(entity, entityRef, {
+            refresh: false,
+            readHistory: true,
+          });
+          await cache?.set(
+            cacheKey(entity, entityRef),
+            matrix as unknown as JsonObject,
+            { ttl: cacheTtlMs },
+          );
+          return true;
+        } catch (error) {
+          logger.warn(
+            `Refreshing the environments of ${entityRef} failed: ${
+              (error as Error).message
+            }`,
+          );
+          return false;
+        }
+      };
+      if (!ownCredentials) {
+        throw new Error('refreshAll needs the plugin’s own credentials');
+      }
+      const credentials = await ownCredentials();
+      let cursor: string | undefined;
+      let refreshed = 0;
+      do {
+        const page = cursor
+          ? await catalog.queryEntities({ cursor, limit: 100 }, { credentials })
+          : await catalog.queryEntities(
+              {
+                filter: [
+                  ANNOTATION_GITOPS_LOCATION,
+                  ANNOTATION_KUBERNETES_ID,
+                ].map(annotation => ({
+                  [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
+                })),
+                limit: 100,
+              },
+              { credentials },
+            );
+        for (let i = 0; i < page.items.length; i += PORTFOLIO_CONCURRENCY) {
+          const done = await Promise.all(
+            page.items.slice(i, i + PORTFOLIO_CONCURRENCY).map(refreshOne),
+          );
+          refreshed += done.filter(Boolean).length;
+        }
+        cursor = page.pageInfo.nextCursor;
+      } while (cursor);
+      return { refreshed };
     },
 
     async listEnvironmentMatrices(query, { credentials }) {
@@ -484,8 +610,8 @@ export function createMatrixService(options: {
         items.push(
           ...(await Promise.all(
             batch.map(entity =>
-              buildMatrix(entity, stringifyEntityRef(entity), credentials)
-                .then(state => state.matrix)
+              cachedMatrix(entity, stringifyEntityRef(entity))
+                .then(matrix => applyPermissions(matrix, entity, credentials))
                 .catch(error => ({
                   entityRef: stringifyEntityRef(entity),
                   live: {},

@@ -41,6 +41,12 @@ export interface MatrixService {
     options: { credentials: BackstageCredentials; refresh?: boolean },
   ): Promise<EntityState>;
 
+  /**
+   * Computes every annotated entity's matrix (with the history lags) into the cache, so requests
+   * on any replica are answered from it. Run by one replica at a time, on a schedule.
+   */
+  refreshAll(): Promise<{ refreshed: number }>;
+
   listEnvironmentMatrices(
     query: PortfolioQuery,
     options: { credentials: BackstageCredentials },
