@@ -10,7 +10,46 @@ import {
 } from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { environmentsServiceRef } from './environmentsService';
+import {
+  EnvironmentsService,
+  environmentsServiceRef,
+} from './environmentsService';
+
+/** Discovery pointing at a fake environments backend. */
+const fakeDiscovery = createServiceFactory({
+  service: coreServices.discovery,
+  deps: {},
+  factory: () => ({
+    getBaseUrl: async (pluginId: string) =>
+      `http://environments.test/api/${pluginId}`,
+    getExternalBaseUrl: async (pluginId: string) =>
+      `http://environments.test/api/${pluginId}`,
+  }),
+});
+
+/** Starts a backend with a plugin that runs `use` against the environments service. */
+async function withEnvironmentsService<T>(
+  use: (environments: EnvironmentsService) => Promise<T>,
+): Promise<T> {
+  let result: T | undefined;
+  await startTestBackend({
+    features: [
+      fakeDiscovery,
+      createBackendPlugin({
+        pluginId: 'consumer',
+        register(env) {
+          env.registerInit({
+            deps: { environments: environmentsServiceRef },
+            async init({ environments }) {
+              result = await use(environments);
+            },
+          });
+        },
+      }),
+    ],
+  });
+  return result as T;
+}
 
 describe('environmentsServiceRef', () => {
   const server = setupServer();
@@ -31,47 +70,17 @@ describe('environmentsServiceRef', () => {
       }),
     );
 
-    let results: unknown[] = [];
     const user = mockCredentials.user('user:default/ana');
-    await startTestBackend({
-      features: [
-        // Point discovery at a fake environments backend.
-        createServiceFactory({
-          service: coreServices.discovery,
-          deps: {},
-          factory: () => ({
-            getBaseUrl: async (pluginId: string) =>
-              `http://environments.test/api/${pluginId}`,
-            getExternalBaseUrl: async (pluginId: string) =>
-              `http://environments.test/api/${pluginId}`,
-          }),
-        }),
-        createBackendPlugin({
-          pluginId: 'consumer',
-          register(env) {
-            env.registerInit({
-              deps: { environments: environmentsServiceRef },
-              async init({ environments }) {
-                results = [
-                  await environments.getEnvironmentMatrix(
-                    {
-                      kind: 'component',
-                      namespace: 'default',
-                      name: 'catalogue',
-                    },
-                    { credentials: user },
-                  ),
-                  await environments.getPortfolio(
-                    { owner: 'group:default/team-a', limit: 10 },
-                    { credentials: user },
-                  ),
-                ];
-              },
-            });
-          },
-        }),
-      ],
-    });
+    const results = await withEnvironmentsService(async environments => [
+      await environments.getEnvironmentMatrix(
+        { kind: 'component', namespace: 'default', name: 'catalogue' },
+        { credentials: user },
+      ),
+      await environments.getPortfolio(
+        { owner: 'group:default/team-a', limit: 10 },
+        { credentials: user },
+      ),
+    ]);
 
     expect(results).toEqual([
       { entityRef: 'component:default/catalogue' },
@@ -82,6 +91,99 @@ describe('environmentsServiceRef', () => {
       '/api/environments/entities?owner=group%3Adefault%2Fteam-a&limit=10',
     ]);
     // A service token on behalf of the user, never the user's own token.
+    for (const { authorization } of seen) {
+      expect(authorization).toMatch(/^Bearer mock-service-token/);
+      expect(authorization).toContain('user:default/ana');
+    }
+  });
+
+  it('plans, creates and reads promotions on behalf of the caller', async () => {
+    const seen: Array<{
+      method: string;
+      path: string;
+      authorization: string | null;
+      idempotencyKey: string | null;
+      body: unknown;
+    }> = [];
+    server.use(
+      http.all(
+        'http://environments.test/api/environments/*',
+        async ({ request }) => {
+          const url = new URL(request.url);
+          const body =
+            request.method === 'POST'
+              ? ((await request.json()) as { dryRun?: boolean })
+              : undefined;
+          seen.push({
+            method: request.method,
+            path: url.pathname,
+            authorization: request.headers.get('authorization'),
+            idempotencyKey: request.headers.get('idempotency-key'),
+            body,
+          });
+          if (!body) {
+            return HttpResponse.json({ id: 'p-1', state: 'pending-review' });
+          }
+          return body.dryRun
+            ? HttpResponse.json({ planId: 'plan-1', executable: true })
+            : HttpResponse.json(
+                { id: 'p-1', state: 'planned' },
+                { status: 201 },
+              );
+        },
+      ),
+    );
+
+    const user = mockCredentials.user('user:default/ana');
+    const entityRef = {
+      kind: 'component',
+      namespace: 'default',
+      name: 'catalogue',
+    };
+    const results = await withEnvironmentsService(async environments => [
+      await environments.planPromotion(
+        entityRef,
+        { from: 'staging', to: 'production' },
+        { credentials: user },
+      ),
+      await environments.createPromotion(
+        entityRef,
+        { from: 'staging', to: 'production', planId: 'plan-1', note: 'go' },
+        { credentials: user, idempotencyKey: 'task-1.promote' },
+      ),
+      await environments.getPromotion('p-1', { credentials: user }),
+    ]);
+
+    expect(results).toEqual([
+      { planId: 'plan-1', executable: true },
+      { id: 'p-1', state: 'planned' },
+      { id: 'p-1', state: 'pending-review' },
+    ]);
+    expect(seen.map(({ authorization: _, ...rest }) => rest)).toEqual([
+      {
+        method: 'POST',
+        path: '/api/environments/entities/component/default/catalogue/promotions',
+        idempotencyKey: null,
+        body: { from: 'staging', to: 'production', dryRun: true },
+      },
+      {
+        method: 'POST',
+        path: '/api/environments/entities/component/default/catalogue/promotions',
+        idempotencyKey: 'task-1.promote',
+        body: {
+          from: 'staging',
+          to: 'production',
+          planId: 'plan-1',
+          note: 'go',
+        },
+      },
+      {
+        method: 'GET',
+        path: '/api/environments/promotions/p-1',
+        idempotencyKey: null,
+        body: undefined,
+      },
+    ]);
     for (const { authorization } of seen) {
       expect(authorization).toMatch(/^Bearer mock-service-token/);
       expect(authorization).toContain('user:default/ana');

@@ -10,6 +10,9 @@ import {
   EnvironmentPortfolio,
   EnvironmentsClient,
   PortfolioRequest,
+  Promotion,
+  PromotionPlan,
+  PromotionRequest,
 } from '@stagecraft/plugin-environments-common';
 
 /**
@@ -31,6 +34,29 @@ export interface EnvironmentsService {
     request: PortfolioRequest,
     options: { credentials: BackstageCredentials },
   ): Promise<EnvironmentPortfolio>;
+
+  /** A dry run: what promoting would change, its gates and its `planId`. Writes nothing. */
+  planPromotion(
+    entityRef: CompoundEntityRef,
+    request: Omit<PromotionRequest, 'dryRun'>,
+    options: { credentials: BackstageCredentials },
+  ): Promise<PromotionPlan>;
+
+  /**
+   * Carries out a promotion (pass a dry run's `planId` to execute exactly that plan). A repeated
+   * `idempotencyKey` returns the caller's first promotion with that key instead of a new one.
+   */
+  createPromotion(
+    entityRef: CompoundEntityRef,
+    request: Omit<PromotionRequest, 'dryRun'>,
+    options: { credentials: BackstageCredentials; idempotencyKey?: string },
+  ): Promise<Promotion>;
+
+  /** A promotion and where it is in its lifecycle. */
+  getPromotion(
+    id: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<Promotion>;
 }
 
 /**
@@ -61,6 +87,26 @@ export const environmentsServiceRef = createServiceRef<EnvironmentsService>({
           },
           async getPortfolio(request, { credentials }) {
             return client.getPortfolio(request, await tokenFor(credentials));
+          },
+          async planPromotion(entityRef, request, { credentials }) {
+            return client.planPromotion(
+              entityRef,
+              request,
+              await tokenFor(credentials),
+            );
+          },
+          async createPromotion(
+            entityRef,
+            request,
+            { credentials, idempotencyKey },
+          ) {
+            return client.createPromotion(entityRef, request, {
+              ...(await tokenFor(credentials)),
+              ...(idempotencyKey !== undefined && { idempotencyKey }),
+            });
+          },
+          async getPromotion(id, { credentials }) {
+            return client.getPromotion(id, await tokenFor(credentials));
           },
         };
       },

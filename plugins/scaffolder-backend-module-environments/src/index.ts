@@ -5,3 +5,4 @@
  */
 
 export { scaffolderModuleEnvironments as default } from './module';
+export { createPromoteAction } from './actions/promote';

@@ -1,10 +1,12 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { environmentsServiceRef } from '@stagecraft/plugin-environments-node';
+import { createPromoteAction } from './actions/promote';
 
 /**
- * Scaffolder actions for environments: `environments:create` adds an environment to a GitOps
- * repository, `environments:promote` promotes a version. Both go through the environments
- * backend's API, so its Git providers and permission checks apply.
+ * Scaffolder actions for environments: `environments:promote` promotes a version from one
+ * environment to another, as the user running the template. It goes through the environments
+ * backend's API, so its Git providers, gates and permission checks apply.
  *
  * @public
  */
@@ -15,10 +17,10 @@ export const scaffolderModuleEnvironments = createBackendModule({
     registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
+        environments: environmentsServiceRef,
       },
-      async init({ scaffolderActions }) {
-        // The actions arrive with the environments API's write routes.
-        scaffolderActions.addActions();
+      async init({ scaffolderActions, environments }) {
+        scaffolderActions.addActions(createPromoteAction({ environments }));
       },
     });
   },

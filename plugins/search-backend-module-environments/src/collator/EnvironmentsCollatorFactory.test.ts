@@ -85,7 +85,13 @@ describe('EnvironmentsCollatorFactory', () => {
       {
         logger: mockServices.logger.mock(),
         auth: mockServices.auth(),
-        environments: { getPortfolio, getEnvironmentMatrix: jest.fn() },
+        environments: {
+          getPortfolio,
+          getEnvironmentMatrix: jest.fn(),
+          planPromotion: jest.fn(),
+          createPromotion: jest.fn(),
+          getPromotion: jest.fn(),
+        },
         batchSize: 1,
       },
     );
