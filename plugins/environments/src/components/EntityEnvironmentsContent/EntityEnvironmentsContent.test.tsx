@@ -4,10 +4,20 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { environmentsPlugin } from '../../plugin';
+import { expectNoAxeViolations } from '../../__testUtils__/expectNoAxeViolations';
+import {
+  environment,
+  historyEntry,
+  matrix as matrixOf,
+  plan,
+  promotion,
+  step,
+} from '../../__testUtils__/fixtures';
 import { EntityEnvironmentsContent } from './EntityEnvironmentsContent';
 
 const entity: Entity = {
@@ -91,9 +101,24 @@ function renderContent() {
   );
 }
 
+const historyUrl =
+  '*/api/environments/entities/component/default/catalogue/promotions';
+
 describe('EntityEnvironmentsContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+
+  beforeEach(() => {
+    server.use(
+      http.get(historyUrl, () =>
+        HttpResponse.json({
+          entityRef: 'component:default/catalogue',
+          items: [historyEntry()],
+          problems: [],
+        }),
+      ),
+    );
+  });
 
   it('shows the environments as columns, with each field’s values', async () => {
     server.use(
@@ -123,7 +148,97 @@ describe('EntityEnvironmentsContent', () => {
       screen.getByText(/Declared state of repository demo at main@abc1234/),
     ).toBeInTheDocument();
     expect(screen.getByText(/prod: patch not applied/)).toBeInTheDocument();
-  });
+
+    expect(
+      await screen.findByRole('list', { name: 'Promotion history' }),
+    ).toHaveTextContent('catalogue: 1.3.1 → 1.3.2');
+    await expectNoAxeViolations();
+  }, 20_000);
+
+  it('keeps the promote dialog open while the matrix reloads after a promotion', async () => {
+    const matrices = [
+      matrixOf(),
+      matrixOf({
+        environments: [
+          environment('dev', 0, '1.4.0'),
+          environment('staging', 1, '1.4.0'),
+          environment('prod', 2, '1.3.2'),
+        ],
+        promotions: [
+          step('dev', 'staging', {
+            gates: [
+              {
+                gate: 'changes-something',
+                passed: false,
+                reason: 'staging already runs 1.4.0',
+              },
+            ],
+            available: false,
+          }),
+          step('staging', 'prod'),
+        ],
+        generatedAt: '2026-11-22T20:05:00.000Z',
+      }),
+    ];
+    let matrixRequests = 0;
+    let historyRequests = 0;
+    server.use(
+      http.get(
+        '*/api/environments/entities/component/default/catalogue',
+        () => {
+          matrixRequests += 1;
+          return HttpResponse.json(matrices[Math.min(matrixRequests, 2) - 1]);
+        },
+      ),
+      http.get(historyUrl, () => {
+        historyRequests += 1;
+        return HttpResponse.json({
+          entityRef: 'component:default/catalogue',
+          items: [],
+          problems: [],
+        });
+      }),
+      http.post(
+        '*/api/environments/entities/component/default/catalogue/promotions',
+        async ({ request }) => {
+          const body = (await request.json()) as { dryRun?: boolean };
+          return body.dryRun
+            ? HttpResponse.json(plan())
+            : HttpResponse.json(
+                promotion({ state: 'completed', leadTimeSeconds: 60 }),
+                { status: 201 },
+              );
+        },
+      ),
+    );
+    await renderContent();
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Promote dev → staging' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Promote dev → staging',
+    });
+    const submit = within(dialog).getByRole('button', { name: 'Promote' });
+    await waitFor(() => expect(submit).toBeEnabled());
+    await userEvent.click(submit);
+
+    expect(
+      await within(dialog).findByText('Promotion of staging: Completed'),
+    ).toBeVisible();
+    // The completed promotion reloads the matrix (and the history with it) …
+    await waitFor(() => expect(matrixRequests).toBe(2));
+    await waitFor(() => expect(historyRequests).toBe(2));
+    await waitFor(() =>
+      expect(
+        screen.getByText('Blocked: staging already runs 1.4.0'),
+      ).toBeInTheDocument(),
+    );
+    // … and the dialog stays open on the lifecycle.
+    expect(dialog).toBeInTheDocument();
+    expect(within(dialog).getByText('Live 1 min after merge')).toBeVisible();
+    await expectNoAxeViolations();
+  }, 20_000);
 
   it('shows the backend’s error', async () => {
     server.use(

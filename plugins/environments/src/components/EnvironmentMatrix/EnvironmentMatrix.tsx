@@ -11,6 +11,7 @@ import {
 import {
   EnvironmentMatrix as Matrix,
   MatrixProblem,
+  Promotion,
 } from '@stagecraft/plugin-environments-common';
 import {
   describeDrift,
@@ -30,6 +31,7 @@ const visuallyHidden = {
 } as const;
 
 const healthColor: Record<string, 'success' | 'danger' | 'warning' | 'info'> = {
+  behind: 'warning',
   Healthy: 'success',
   Degraded: 'danger',
   Missing: 'warning',
@@ -91,9 +93,12 @@ function problemText(problem: MatrixProblem): string {
 export function EnvironmentMatrix({
   matrix,
   entityName,
+  onPromoted,
 }: {
   matrix: Matrix;
   entityName: string;
+  /** Called when a promotion started from the matrix reaches a final state. */
+  onPromoted?: (promotion: Promotion) => void;
 }) {
   const rows = matrixRows(matrix.environments);
   const problems = [
@@ -139,7 +144,11 @@ export function EnvironmentMatrix({
           </TableBody>
         </TableRoot>
       )}
-      <PromotionSteps steps={matrix.promotions ?? []} />
+      <PromotionSteps
+        steps={matrix.promotions ?? []}
+        entityRef={matrix.entityRef}
+        onPromoted={onPromoted}
+      />
       {matrix.revision && (
         <Text color="secondary" variant="body-small">
           Declared state of repository {matrix.revision.repository} at{' '}

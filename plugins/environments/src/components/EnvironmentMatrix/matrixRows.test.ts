@@ -1,10 +1,12 @@
 import {
   DeclaredState,
+  EnvironmentLag,
   MatrixEnvironment,
 } from '@stagecraft/plugin-environments-common';
 import {
   describeDrift,
   describeProvenance,
+  lagCell,
   matrixRows,
   relativeTime,
 } from './matrixRows';
@@ -263,5 +265,21 @@ describe('relativeTime', () => {
     ['2026-11-19T12:00:00Z', '3 days ago'],
   ])('%s → %s', (iso, expected) => {
     expect(relativeTime(iso, now)).toBe(expected);
+  });
+
+  it('says how far each environment lags behind the previous one', () => {
+    expect(
+      [
+        { behind: 2, unit: 'versions', of: 'dev' },
+        { behind: 1, unit: 'commits', of: 'staging' },
+        { behind: 0, unit: 'versions', of: 'dev' },
+        { behind: null, unit: 'versions', of: 'staging', reason: 'never ran' },
+      ].map(lag => lagCell(lag as EnvironmentLag)),
+    ).toEqual([
+      { value: '2 versions behind dev', status: 'behind' },
+      { value: '1 commit behind staging', status: 'behind' },
+      { value: 'Up to date with dev' },
+      { value: '? behind staging', title: 'never ran' },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import {
   DeclaredState,
   Drift,
+  EnvironmentLag,
   MatrixEnvironment,
   MatrixWorkload,
   Provenance,
@@ -224,6 +225,10 @@ const environmentFields: EnvironmentField[] = [
     }),
   },
   {
+    field: 'Behind',
+    read: env => (env.lag ? lagCell(env.lag) : { value: null }),
+  },
+  {
     field: 'Last change',
     read: (env, now) =>
       env.lastChangeTime
@@ -234,6 +239,23 @@ const environmentFields: EnvironmentField[] = [
         : { value: null },
   },
 ];
+
+/** "2 versions behind staging", "up to date with dev", or "? behind dev" with the reason. */
+export function lagCell(lag: EnvironmentLag): Read {
+  if (lag.behind === null) {
+    return { value: `? behind ${lag.of}`, title: lag.reason };
+  }
+  if (lag.behind === 0) {
+    return { value: `Up to date with ${lag.of}` };
+  }
+  const unit = lag.unit === 'commits' ? 'commit' : 'version';
+  return {
+    value: `${lag.behind} ${unit}${lag.behind === 1 ? '' : 's'} behind ${
+      lag.of
+    }`,
+    status: 'behind',
+  };
+}
 
 /**
  * The rows of the matrix: the environment's health, sync and last change; then, for each

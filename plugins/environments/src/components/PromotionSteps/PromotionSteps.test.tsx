@@ -1,6 +1,20 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { screen, within } from '@testing-library/react';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { PromotionStep } from '@stagecraft/plugin-environments-common';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { environmentsPlugin } from '../../plugin';
+import { expectNoAxeViolations } from '../../__testUtils__/expectNoAxeViolations';
+import {
+  entityRef,
+  entityUrl,
+  plan,
+  promotion,
+} from '../../__testUtils__/fixtures';
 import { PromotionSteps, stepStatus } from './PromotionSteps';
 
 const gates = (healthy: boolean) => [
@@ -54,8 +68,18 @@ describe('stepStatus', () => {
 });
 
 describe('PromotionSteps', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  function renderSteps() {
+    return renderInTestApp(
+      <PromotionSteps steps={steps} entityRef={entityRef} />,
+      { features: [environmentsPlugin] },
+    );
+  }
+
   it('lists each step with its gates as a checklist', async () => {
-    await renderInTestApp(<PromotionSteps steps={steps} />);
+    await renderSteps();
 
     const blocked = screen.getByLabelText('staging to prod');
     expect(
@@ -65,14 +89,86 @@ describe('PromotionSteps', () => {
       within(blocked)
         .getAllByRole('listitem')
         .map(li => li.textContent),
-    ).toEqual(['✓ staging declares 1 image version', '✗ staging is Degraded']);
+    ).toEqual([
+      '✓ Passed: staging declares 1 image version',
+      '✗ Failed: staging is Degraded',
+    ]);
     expect(screen.getByLabelText('dev to staging')).toHaveTextContent(
       'Ready to promote',
     );
+    await expectNoAxeViolations();
+  });
+
+  it('disables the steps that may not be taken, with the reason as description', async () => {
+    await renderSteps();
+
+    expect(
+      screen.getByRole('button', { name: 'Promote dev → staging' }),
+    ).toBeEnabled();
+    const blocked = screen.getByRole('button', {
+      name: 'Promote staging → prod',
+    });
+    expect(blocked).toBeDisabled();
+    expect(blocked).toHaveAccessibleDescription('Blocked: staging is Degraded');
+    const refused = screen.getByRole('button', {
+      name: 'Promote prod → prod-eu',
+    });
+    expect(refused).toBeDisabled();
+    expect(refused).toHaveAccessibleDescription(
+      'Not allowed: You may not promote voting to prod-eu',
+    );
+  });
+
+  it('promotes with the keyboard only: open the dialog, reach Promote, press Enter', async () => {
+    const executed: unknown[] = [];
+    server.use(
+      http.post(`${entityUrl}/promotions`, async ({ request }) => {
+        const body = (await request.json()) as { dryRun?: boolean };
+        if (body.dryRun) {
+          return HttpResponse.json(plan());
+        }
+        executed.push(body);
+        return HttpResponse.json(promotion(), { status: 201 });
+      }),
+      http.get('*/api/environments/promotions/promo-1', () =>
+        HttpResponse.json(promotion()),
+      ),
+    );
+    const user = userEvent.setup();
+    await renderSteps();
+
+    const open = screen.getByRole('button', { name: 'Promote dev → staging' });
+    await user.tab();
+    expect(open).toHaveFocus();
+    await user.keyboard('{Enter}');
+
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Promote dev → staging',
+    });
+    const submit = within(dialog).getByRole('button', { name: 'Promote' });
+    await waitFor(() => expect(submit).toBeEnabled());
+    for (let i = 0; i < 20 && document.activeElement !== submit; i++) {
+      await user.tab();
+    }
+    expect(submit).toHaveFocus();
+    await user.keyboard('{Enter}');
+
+    expect(
+      await within(dialog).findByText('Promotion of staging: Pending review'),
+    ).toBeVisible();
+    expect(executed).toEqual([
+      { from: 'dev', to: 'staging', planId: 'plan-1' },
+    ]);
+
+    await user.keyboard('{Escape}');
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    await waitFor(() => expect(open).toHaveFocus());
   });
 
   it('renders nothing without steps', async () => {
-    await renderInTestApp(<PromotionSteps steps={[]} />);
+    await renderInTestApp(<PromotionSteps steps={[]} entityRef={entityRef} />);
     expect(screen.queryByText('Promotions')).not.toBeInTheDocument();
   });
 });

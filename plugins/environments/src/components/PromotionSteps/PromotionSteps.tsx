@@ -1,5 +1,11 @@
-import { Flex, Text } from '@backstage/ui';
-import { PromotionStep } from '@stagecraft/plugin-environments-common';
+import { Button, Flex, Text } from '@backstage/ui';
+import {
+  Promotion,
+  PromotionStep,
+} from '@stagecraft/plugin-environments-common';
+import { useState } from 'react';
+import { GateChecklist } from '../PromoteDialog/GateChecklist';
+import { PromoteDialog } from '../PromoteDialog';
 
 /** "Ready", or why not: the permission first, then the failing gates. */
 export function stepStatus(step: PromotionStep): string {
@@ -14,13 +20,33 @@ export function stepStatus(step: PromotionStep): string {
     : 'Ready to promote';
 }
 
+function statusId(step: PromotionStep): string {
+  return `promotion-status-${step.from}-${step.to}`.replace(
+    /[^A-Za-z0-9_-]/g,
+    '_',
+  );
+}
+
 /**
- * The entity's promotion steps (from each environment to the next), with their gates as a
- * checklist and whether the viewer may promote.
+ * The entity's promotion steps (from each environment to the next), each with a Promote button,
+ * whether the viewer may use it and why not, and its gates as a checklist. The dialog's state
+ * lives here, so reloading the matrix does not close it.
  *
  * @public
  */
-export function PromotionSteps({ steps }: { steps: PromotionStep[] }) {
+export function PromotionSteps({
+  steps,
+  entityRef,
+  onPromoted,
+}: {
+  steps: PromotionStep[];
+  /** The entity's ref; without it the steps are shown read-only. */
+  entityRef?: string;
+  /** Called when a promotion started here reaches a final state. */
+  onPromoted?: (promotion: Promotion) => void;
+}) {
+  const [active, setActive] = useState<{ from: string; to: string }>();
+
   if (steps.length === 0) {
     return null;
   }
@@ -36,30 +62,40 @@ export function PromotionSteps({ steps }: { steps: PromotionStep[] }) {
           gap="1"
           aria-label={`${step.from} to ${step.to}`}
         >
-          <Text weight="bold">
-            {step.from} → {step.to}:{' '}
+          <Flex align="center" gap="2">
+            {entityRef ? (
+              <Button
+                size="small"
+                variant={step.available ? 'primary' : 'secondary'}
+                isDisabled={!step.available}
+                aria-describedby={statusId(step)}
+                onPress={() => setActive({ from: step.from, to: step.to })}
+              >
+                Promote {step.from} → {step.to}
+              </Button>
+            ) : (
+              <Text weight="bold">
+                {step.from} → {step.to}:
+              </Text>
+            )}
             <Text
-              as="span"
+              id={statusId(step)}
               color={step.available ? 'success' : 'warning'}
-              weight="regular"
             >
               {stepStatus(step)}
             </Text>
-          </Text>
-          <ul style={{ margin: 0, paddingLeft: '1.25rem' }}>
-            {step.gates.map(gate => (
-              <li key={gate.gate}>
-                <Text
-                  variant="body-small"
-                  color={gate.passed ? 'secondary' : 'warning'}
-                >
-                  {gate.passed ? '✓' : '✗'} {gate.reason}
-                </Text>
-              </li>
-            ))}
-          </ul>
+          </Flex>
+          <GateChecklist gates={step.gates} />
         </Flex>
       ))}
+      {active && entityRef && (
+        <PromoteDialog
+          entityRef={entityRef}
+          target={active}
+          onClose={() => setActive(undefined)}
+          onFinal={onPromoted}
+        />
+      )}
     </Flex>
   );
 }

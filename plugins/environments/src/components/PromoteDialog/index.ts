@@ -1,0 +1,2 @@
+export { PromoteDialog, promoteDialogTitle } from './PromoteDialog';
+export type { PromotionTarget } from './usePromotionPlan';

@@ -1,0 +1,1 @@
+export { PromotionHistory } from './PromotionHistory';

@@ -1,0 +1,2 @@
+export { RelativeTime } from './RelativeTime';
+export { relativeTime, durationLabel } from './relativeTime';
