@@ -798,3 +798,53 @@ describe('GithubRepository as a GitRepositoryWriter', () => {
     ).rejects.toThrow(NotAllowedError);
   });
 });
+
+describe('GithubRepository writes on a head GitHub just confirmed', () => {
+  it('skips asking for the branch within 5 seconds of confirming it, and asks after', async () => {
+    let now = Date.parse('2026-11-22T20:00:00Z');
+    const github = new FakeGithub();
+    server.use(...github.handlers());
+    const base = github.commit(REPO, 'main', { [PROD]: overlay('prod', '1') });
+    const repository = new GithubRepository({
+      host: 'github.com',
+      owner: 'org',
+      repo: 'gitops',
+      ref: 'main',
+      octokit: new Octokit({ baseUrl: github.apiBaseUrl }),
+      now: () => now,
+    });
+    await repository.readSnapshot({ refresh: true });
+    github.reset();
+
+    const first = await repository.openChange({
+      baseCommit: base,
+      files: [{ path: PROD, content: overlay('prod', '2') }],
+      message: 'Promote 2',
+      author: JANE,
+      branch: 'promote-2',
+      title: 'Promote 2',
+      body: '',
+    });
+    expect(github.count(/\/branches\/main$/)).toBe(0);
+    expect(github.calls.length).toBe(5);
+    expect(github.files(REPO, first.commit)?.[PROD]).toBe(overlay('prod', '2'));
+
+    // Someone moves main; a write planned at the old head, 6 s after the confirmation, asks.
+    github.commit(REPO, 'main', { [PROD]: overlay('prod', 'x') });
+    now += 6_000;
+    github.reset();
+    await expect(
+      repository.openChange({
+        baseCommit: base,
+        files: [{ path: PROD, content: overlay('prod', '3') }],
+        message: 'Promote 3',
+        author: JANE,
+        branch: 'promote-3',
+        title: 'Promote 3',
+        body: '',
+      }),
+    ).rejects.toThrow(ConflictError);
+    expect(github.count(/\/branches\/main$/)).toBe(1);
+    expect(github.branches(REPO).sort()).toEqual(['main', 'promote-2']);
+  });
+});

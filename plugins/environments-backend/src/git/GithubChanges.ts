@@ -29,6 +29,15 @@ export type GithubChangesOptions = {
   name?: string;
   /** The branch's head commit as last read, if any: file history is cached per head commit. */
   knownHead?: () => string | undefined;
+  /**
+   * The branch's head and its root tree as GitHub confirmed them last, and when: a write planned
+   * at that head within `confirmedBaseTtlMs` skips asking for the branch again.
+   */
+  confirmedBase?: () =>
+    | { commit: string; tree: string; confirmedAt: number }
+    | undefined;
+  /** How long a confirmed head saves the branch call; default 5 s. */
+  confirmedBaseTtlMs?: number;
   /** How long file history is cached while no head commit is known; default 30 s. */
   historyTtlMs?: number;
   logger?: LoggerService;
@@ -90,6 +99,10 @@ export class GithubChanges implements GitRepositoryWriter {
   private readonly branch: string;
   private readonly name: string;
   private readonly knownHead: () => string | undefined;
+  private readonly confirmedBase: NonNullable<
+    GithubChangesOptions['confirmedBase']
+  >;
+  private readonly confirmedBaseTtlMs: number;
   private readonly historyTtlMs: number;
   private readonly logger?: LoggerService;
   private readonly now: () => number;
@@ -102,6 +115,8 @@ export class GithubChanges implements GitRepositoryWriter {
     this.branch = options.branch;
     this.name = options.name ?? `${options.owner}/${options.repo}`;
     this.knownHead = options.knownHead ?? (() => undefined);
+    this.confirmedBase = options.confirmedBase ?? (() => undefined);
+    this.confirmedBaseTtlMs = options.confirmedBaseTtlMs ?? 5_000;
     this.historyTtlMs = options.historyTtlMs ?? 30_000;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
@@ -267,27 +282,21 @@ export class GithubChanges implements GitRepositoryWriter {
     return (await result).slice();
   }
 
-  /** Checks that the branch is still at `baseCommit`, then creates the tree and the commit: 3 calls. */
+  /**
+   * Checks that the branch is still at `baseCommit` (unless GitHub confirmed it within the last
+   * seconds), then creates the tree and the commit: 3 calls, or 2.
+   */
   private async createCommit(
     octokit: Octokit,
     request: CommitRequest,
   ): Promise<{ sha: string; url?: string }> {
     checkFiles(request.files);
-    const { data: branch } = await this.call('getBranch', () =>
-      octokit.repos.getBranch({
-        owner: this.owner,
-        repo: this.repo,
-        branch: this.branch,
-      }),
-    );
-    if (branch.commit.sha !== request.baseCommit) {
-      throw this.moved(request.baseCommit, branch.commit.sha);
-    }
+    const baseTree = await this.baseTree(octokit, request.baseCommit);
     const { data: tree } = await this.call('createTree', () =>
       octokit.git.createTree({
         owner: this.owner,
         repo: this.repo,
-        base_tree: branch.commit.commit.tree.sha,
+        base_tree: baseTree,
         tree: request.files.map(file => ({
           path: file.path,
           mode: '100644' as const,
@@ -458,6 +467,28 @@ export class GithubChanges implements GitRepositoryWriter {
       }
       return undefined;
     }
+  }
+
+  /** The root tree of `baseCommit`, once the branch is known to be there. */
+  private async baseTree(octokit: Octokit, baseCommit: string) {
+    const confirmed = this.confirmedBase();
+    if (
+      confirmed?.commit === baseCommit &&
+      this.now() - confirmed.confirmedAt < this.confirmedBaseTtlMs
+    ) {
+      return confirmed.tree;
+    }
+    const { data: branch } = await this.call('getBranch', () =>
+      octokit.repos.getBranch({
+        owner: this.owner,
+        repo: this.repo,
+        branch: this.branch,
+      }),
+    );
+    if (branch.commit.sha !== baseCommit) {
+      throw this.moved(baseCommit, branch.commit.sha);
+    }
+    return branch.commit.commit.tree.sha;
   }
 
   /** One query for the commits that touched each path, one for the paths' contents at them. */

@@ -115,6 +115,8 @@ export class GithubRepository implements GitRepository, GitRepositoryWriter {
   private readonly now: () => number;
 
   private snapshot?: RepositorySnapshot;
+  /** The root tree of the snapshot's commit, which writes on top of it start from. */
+  private snapshotTree?: { commit: string; tree: string };
   /** When GitHub last confirmed that the snapshot is the ref's newest commit. */
   private confirmedAt = 0;
   private etag?: string;
@@ -150,6 +152,10 @@ export class GithubRepository implements GitRepository, GitRepositoryWriter {
       branch: this.ref,
       name: this.name,
       knownHead: () => this.snapshot?.commit,
+      confirmedBase: () =>
+        this.snapshotTree?.commit === this.snapshot?.commit && this.snapshotTree
+          ? { ...this.snapshotTree, confirmedAt: this.confirmedAt }
+          : undefined,
       historyTtlMs: this.refreshIntervalMs,
       logger: this.logger,
       now: this.now,
@@ -303,6 +309,7 @@ export class GithubRepository implements GitRepository, GitRepositoryWriter {
       },
     );
 
+    this.snapshotTree = { commit, tree: tree.sha };
     const skipped: RepositorySnapshot['skipped'] = [];
     if (tree.truncated) {
       skipped.push({

@@ -372,8 +372,9 @@ export class FakeGithub {
                 });
               }
             }
+            // Asked by commit, GitHub answers with the commit's root tree.
             return HttpResponse.json({
-              sha: params.sha,
+              sha: repo?.info.get(String(params.sha))?.tree ?? params.sha,
               url: request.url,
               tree: recursive
                 ? tree
