@@ -64,6 +64,14 @@ export type {
   VersionChangePlan,
   VersionRefusal,
 } from './engine/edit/planVersionChange';
+export { planNewEnvironment } from './engine/edit/planNewEnvironment';
+export type {
+  PlannedEnvironmentValue,
+  PlanNewEnvironmentResult,
+  EnvironmentQuantities,
+  PlanNewEnvironmentRequest,
+  PlanNewEnvironmentOptions,
+} from './engine/edit/planNewEnvironment';
 export { formatUnifiedDiff } from './engine/edit/unifiedDiff';
 export { parseYamlPath } from './engine/edit/yamlEdit';
 export type { PathSegment } from './engine/edit/yamlEdit';
