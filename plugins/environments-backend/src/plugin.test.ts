@@ -602,6 +602,7 @@ describe('openapi.yaml', () => {
       'GET /entities/{kind}/{namespace}/{name}/promotions',
       'GET /promotions/{id}',
       'POST /entities/{kind}/{namespace}/{name}/promotions',
+      'POST /environments',
       'POST /promotions/{id}/cancel',
       'POST /promotions/{id}/merge',
       'POST /promotions/{id}/retry',

@@ -25,6 +25,7 @@ import {
   readEnvironmentPolicies,
 } from './services/PromotionService';
 import { DatabasePromotionStore } from './database';
+import { createNewEnvironmentService } from './services/NewEnvironmentService';
 
 /**
  * The environments backend plugin: what runs where, and promotions through Git.
@@ -148,8 +149,22 @@ export const environmentsPlugin = createBackendPlugin({
           fn: () => promotions.track(),
         });
 
+        const newEnvironments = createNewEnvironmentService({
+          matrix,
+          catalog,
+          auth,
+          authorizePromotions,
+          appBaseUrl: config.getOptionalString('app.baseUrl'),
+        });
+
         httpRouter.use(
-          await createRouter({ httpAuth, auditor, matrix, promotions }),
+          await createRouter({
+            httpAuth,
+            auditor,
+            matrix,
+            promotions,
+            newEnvironments,
+          }),
         );
       },
     });

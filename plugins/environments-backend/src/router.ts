@@ -10,6 +10,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { MatrixService } from './services/MatrixService';
 import { PromotionService } from './services/PromotionService';
+import { NewEnvironmentService } from './services/NewEnvironmentService';
 
 // Kind, namespace and name as the catalog allows them (letters, digits, '-', '_', '.').
 const refPart = z
@@ -58,6 +59,32 @@ const promotionRequest = z
       .string()
       .regex(/^plan-[0-9a-f]{32}$/)
       .optional(),
+  })
+  .strict();
+
+const quantities = z
+  .object({
+    cpu: z.string().min(1).max(32).optional(),
+    memory: z.string().min(1).max(32).optional(),
+  })
+  .strict();
+
+const newEnvironmentRequest = z
+  .object({
+    entityRef: refText,
+    name,
+    from: name,
+    namespace: z.string().min(1).max(63).optional(),
+    replicas: z.number().int().min(0).max(1000).optional(),
+    resources: z
+      .object({
+        requests: quantities.optional(),
+        limits: quantities.optional(),
+      })
+      .strict()
+      .optional(),
+    host: z.string().min(1).max(253).optional(),
+    dryRun: z.boolean().optional(),
   })
   .strict();
 
@@ -115,8 +142,9 @@ export async function createRouter(options: {
   auditor: AuditorService;
   matrix: MatrixService;
   promotions: PromotionService;
+  newEnvironments: NewEnvironmentService;
 }): Promise<express.Router> {
-  const { httpAuth, auditor, matrix, promotions } = options;
+  const { httpAuth, auditor, matrix, promotions, newEnvironments } = options;
   const router = Router();
   router.use(express.json());
 
@@ -275,6 +303,30 @@ export async function createRouter(options: {
       }),
     );
     res.status(result.created ? 201 : 200).json(result.promotion);
+  });
+
+  router.post('/environments', async (req, res) => {
+    const request = parse(newEnvironmentRequest, req.body, 'Invalid request');
+    const credentials = await httpAuth.credentials(req);
+    if (request.dryRun) {
+      res.json(await newEnvironments.plan(request, { credentials }));
+      return;
+    }
+    const change = await audited(
+      auditor.createEvent({
+        eventId: 'environment-create',
+        severityLevel: 'medium',
+        request: req,
+        meta: {
+          entityRef: request.entityRef,
+          environment: request.name,
+          from: request.from,
+        },
+      }),
+      () => newEnvironments.create(request, { credentials }),
+      result => ({ branch: result.branch, commit: result.commit.sha }),
+    );
+    res.status(201).json(change);
   });
 
   return router;

@@ -9,4 +9,5 @@ export * from './permissions';
 export * from './types';
 export * from './matrix';
 export * from './promotions';
+export * from './newEnvironment';
 export * from './client';

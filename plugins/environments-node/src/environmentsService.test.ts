@@ -189,4 +189,82 @@ describe('environmentsServiceRef', () => {
       expect(authorization).toContain('user:default/ana');
     }
   });
+
+  it('plans and creates environments on behalf of the caller', async () => {
+    const seen: Array<{
+      method: string;
+      path: string;
+      authorization: string | null;
+      body: unknown;
+    }> = [];
+    const plan = {
+      entityRef: 'component:default/catalogue',
+      environment: 'qa',
+      from: 'staging',
+      files: [{ path: 'catalogue/overlays/qa/kustomization.yaml', diff: '+' }],
+      changes: [{ field: 'replicas', value: '2' }],
+      target: { repository: 'demo', branch: 'main', baseCommit: 'abc' },
+    };
+    server.use(
+      http.post(
+        'http://environments.test/api/environments/environments',
+        async ({ request }) => {
+          const body = (await request.json()) as { dryRun?: boolean };
+          seen.push({
+            method: request.method,
+            path: new URL(request.url).pathname,
+            authorization: request.headers.get('authorization'),
+            body,
+          });
+          return body.dryRun
+            ? HttpResponse.json(plan)
+            : HttpResponse.json(
+                {
+                  ...plan,
+                  branch: 'stagecraft/environment/catalogue-qa',
+                  commit: { sha: 'f00' },
+                },
+                { status: 201 },
+              );
+        },
+      ),
+    );
+
+    const user = mockCredentials.user('user:default/ana');
+    const request = {
+      entityRef: 'component:default/catalogue',
+      name: 'qa',
+      from: 'staging',
+      replicas: 2,
+      resources: { requests: { cpu: '100m', memory: '128Mi' } },
+    };
+    const results = await withEnvironmentsService(async environments => [
+      await environments.createEnvironment(
+        { ...request, dryRun: true },
+        { credentials: user },
+      ),
+      await environments.createEnvironment(request, { credentials: user }),
+    ]);
+
+    expect(results).toEqual([
+      plan,
+      {
+        ...plan,
+        branch: 'stagecraft/environment/catalogue-qa',
+        commit: { sha: 'f00' },
+      },
+    ]);
+    expect(seen.map(({ authorization: _, ...rest }) => rest)).toEqual([
+      {
+        method: 'POST',
+        path: '/api/environments/environments',
+        body: { ...request, dryRun: true },
+      },
+      { method: 'POST', path: '/api/environments/environments', body: request },
+    ]);
+    for (const { authorization } of seen) {
+      expect(authorization).toMatch(/^Bearer mock-service-token/);
+      expect(authorization).toContain('user:default/ana');
+    }
+  });
 });

@@ -9,6 +9,9 @@ import {
   EnvironmentMatrix,
   EnvironmentPortfolio,
   EnvironmentsClient,
+  NewEnvironmentChange,
+  NewEnvironmentPlan,
+  NewEnvironmentRequest,
   PortfolioRequest,
   Promotion,
   PromotionPlan,
@@ -57,6 +60,24 @@ export interface EnvironmentsService {
     id: string,
     options: { credentials: BackstageCredentials },
   ): Promise<Promotion>;
+
+  /**
+   * Adds an environment to an entity's GitOps layout by copying an existing one. With
+   * `dryRun: true`, returns the plan (the files as unified diffs) and writes nothing; otherwise
+   * opens the change (a branch with a commit, and a pull request on GitHub).
+   */
+  createEnvironment(
+    request: NewEnvironmentRequest & { dryRun: true },
+    options: { credentials: BackstageCredentials },
+  ): Promise<NewEnvironmentPlan>;
+  createEnvironment(
+    request: NewEnvironmentRequest & { dryRun?: false },
+    options: { credentials: BackstageCredentials },
+  ): Promise<NewEnvironmentChange>;
+  createEnvironment(
+    request: NewEnvironmentRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<NewEnvironmentChange | NewEnvironmentPlan>;
 }
 
 /**
@@ -108,6 +129,16 @@ export const environmentsServiceRef = createServiceRef<EnvironmentsService>({
           async getPromotion(id, { credentials }) {
             return client.getPromotion(id, await tokenFor(credentials));
           },
+          // The server answers a dry run with a plan and anything else with the change; the
+          // overloads say so, which one implementation cannot.
+          createEnvironment: (async (
+            request: NewEnvironmentRequest,
+            { credentials }: { credentials: BackstageCredentials },
+          ) =>
+            client.createEnvironment(
+              request,
+              await tokenFor(credentials),
+            )) as EnvironmentsService['createEnvironment'],
         };
       },
     }),

@@ -6,3 +6,4 @@
 
 export { scaffolderModuleEnvironments as default } from './module';
 export { createPromoteAction } from './actions/promote';
+export { createCreateEnvironmentAction } from './actions/create';

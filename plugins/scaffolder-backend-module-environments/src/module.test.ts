@@ -3,7 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { scaffolderModuleEnvironments } from './module';
 
 describe('scaffolderModuleEnvironments', () => {
-  it('registers environments:promote with the scaffolder', async () => {
+  it('registers environments:promote and environments:create with the scaffolder', async () => {
     const addActions = jest.fn();
 
     await startTestBackend({
@@ -14,6 +14,6 @@ describe('scaffolderModuleEnvironments', () => {
     expect(addActions).toHaveBeenCalledTimes(1);
     expect(
       addActions.mock.calls[0].map((action: { id: string }) => action.id),
-    ).toEqual(['environments:promote']);
+    ).toEqual(['environments:promote', 'environments:create']);
   });
 });

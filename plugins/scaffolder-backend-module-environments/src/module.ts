@@ -1,12 +1,14 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { environmentsServiceRef } from '@stagecraft/plugin-environments-node';
+import { createCreateEnvironmentAction } from './actions/create';
 import { createPromoteAction } from './actions/promote';
 
 /**
  * Scaffolder actions for environments: `environments:promote` promotes a version from one
- * environment to another, as the user running the template. It goes through the environments
- * backend's API, so its Git providers, gates and permission checks apply.
+ * environment to another, and `environments:create` adds an environment by copying one, as the
+ * user running the template. They go through the environments backend's API, so its Git
+ * providers, gates and permission checks apply.
  *
  * @public
  */
@@ -20,7 +22,10 @@ export const scaffolderModuleEnvironments = createBackendModule({
         environments: environmentsServiceRef,
       },
       async init({ scaffolderActions, environments }) {
-        scaffolderActions.addActions(createPromoteAction({ environments }));
+        scaffolderActions.addActions(
+          createPromoteAction({ environments }),
+          createCreateEnvironmentAction({ environments }),
+        );
       },
     });
   },

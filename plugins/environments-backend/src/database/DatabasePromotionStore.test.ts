@@ -524,11 +524,21 @@ describe.each(databases.eachSupportedId())(
       await knex('environments_promotions').insert(
         row('00000000-0000-4000-8000-000000000003', slot),
       );
-      await expect(
-        knex('environments_promotions').insert(
-          row('00000000-0000-4000-8000-000000000004', slot),
-        ),
-      ).rejects.toThrow(
+      const outcome = await knex('environments_promotions')
+        .insert(row('00000000-0000-4000-8000-000000000004', slot))
+        .then(
+          async () =>
+            // What the database held, should it ever take the row.
+            `inserted; rows: ${JSON.stringify(
+              await knex('environments_promotions').select('id', 'open_slot'),
+            )}; indexes: ${JSON.stringify(
+              databaseId === 'SQLITE_3'
+                ? await knex.raw("PRAGMA index_list('environments_promotions')")
+                : [],
+            )}`,
+          (error: Error) => error.message,
+        );
+      expect(outcome).toMatch(
         /UNIQUE constraint failed|environments_promotions_open_slot_uniq/,
       );
     });

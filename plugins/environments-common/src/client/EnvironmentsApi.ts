@@ -1,6 +1,11 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { EnvironmentMatrix, EnvironmentPortfolio } from '../matrix';
 import {
+  NewEnvironmentChange,
+  NewEnvironmentPlan,
+  NewEnvironmentRequest,
+} from '../newEnvironment';
+import {
   Promotion,
   PromotionHistory,
   PromotionPlan,
@@ -74,6 +79,19 @@ export interface EnvironmentsApi {
     id: string,
     options?: EnvironmentsRequestOptions,
   ): Promise<Promotion>;
+
+  /**
+   * Adds an environment by copying one: with `dryRun`, the files the change would hold;
+   * otherwise the change, opened for review (a pull request, or a branch for plain git).
+   */
+  createEnvironment(
+    request: NewEnvironmentRequest & { dryRun: true },
+    options?: EnvironmentsRequestOptions,
+  ): Promise<NewEnvironmentPlan>;
+  createEnvironment(
+    request: NewEnvironmentRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<NewEnvironmentChange | NewEnvironmentPlan>;
 
   /** Promotions made here and version changes found in Git, newest first. */
   getPromotionHistory(

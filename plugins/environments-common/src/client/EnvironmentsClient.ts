@@ -2,6 +2,11 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EnvironmentMatrix, EnvironmentPortfolio } from '../matrix';
 import {
+  NewEnvironmentChange,
+  NewEnvironmentPlan,
+  NewEnvironmentRequest,
+} from '../newEnvironment';
+import {
   Promotion,
   PromotionHistory,
   PromotionPlan,
@@ -117,6 +122,24 @@ export class EnvironmentsClient implements EnvironmentsApi {
     return this.request<Promotion>(
       `/promotions/${encodeURIComponent(id)}/merge`,
       { ...options, method: 'POST' },
+    );
+  }
+
+  createEnvironment(
+    request: NewEnvironmentRequest & { dryRun: true },
+    options?: EnvironmentsRequestOptions,
+  ): Promise<NewEnvironmentPlan>;
+  createEnvironment(
+    request: NewEnvironmentRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<NewEnvironmentChange | NewEnvironmentPlan>;
+  async createEnvironment(
+    request: NewEnvironmentRequest,
+    options?: EnvironmentsRequestOptions,
+  ): Promise<NewEnvironmentChange | NewEnvironmentPlan> {
+    return this.request<NewEnvironmentChange | NewEnvironmentPlan>(
+      '/environments',
+      { ...options, method: 'POST', body: request },
     );
   }
 

@@ -94,6 +94,7 @@ function fakeEnvironments() {
     planPromotion: jest.fn(async () => plan),
     createPromotion: jest.fn(async () => promotion('planned')),
     getPromotion: jest.fn(async () => promotion('completed')),
+    createEnvironment: jest.fn(),
   } satisfies EnvironmentsService;
 }
 

@@ -91,6 +91,7 @@ describe('EnvironmentsCollatorFactory', () => {
           planPromotion: jest.fn(),
           createPromotion: jest.fn(),
           getPromotion: jest.fn(),
+          createEnvironment: jest.fn(),
         },
         batchSize: 1,
       },

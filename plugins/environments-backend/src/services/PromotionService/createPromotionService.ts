@@ -23,7 +23,7 @@ import {
   Promotion,
   PromotionRequest,
 } from '@stagecraft/plugin-environments-common';
-import { ChangeAuthor, GitRepository, OpenedChange } from '../../git';
+import { GitRepository, OpenedChange } from '../../git';
 import { PromotionStore } from '../../database';
 import { PromotionAuthorizer } from '../../permissions/createPromotionAuthorizer';
 import { EntityState, MatrixService } from '../MatrixService/types';
@@ -41,6 +41,7 @@ import {
 import { targetProgress } from './targetProgress';
 import { versionFieldsOf, versionHistory } from './versionHistory';
 import { PromotionService } from './types';
+import { authorOf as author, requesterOf as requester } from '../identity';
 
 /** How many commits of the version files' history are read. */
 const HISTORY_DEPTH = 50;
@@ -91,35 +92,9 @@ export function createPromotionService(options: {
     )}/${encodeURIComponent(name)}/environments`;
   }
 
-  function requesterOf(credentials: BackstageCredentials): string {
-    if (auth.isPrincipal(credentials, 'user')) {
-      return credentials.principal.userEntityRef;
-    }
-    if (auth.isPrincipal(credentials, 'service')) {
-      return credentials.principal.subject;
-    }
-    throw new NotAllowedError('Promotions need a signed-in user or a service');
-  }
-
-  /** The user as Git names them: their catalog profile, or their entity name. */
-  async function authorOf(requestedBy: string): Promise<ChangeAuthor> {
-    const name = requestedBy.split('/').pop() ?? requestedBy;
-    try {
-      const user = await catalog.getEntityByRef(requestedBy, {
-        credentials: await auth.getOwnServiceCredentials(),
-      });
-      const profile = (user?.spec?.profile ?? {}) as {
-        displayName?: string;
-        email?: string;
-      };
-      return {
-        name: profile.displayName ?? name,
-        email: profile.email ?? `${name}@users.noreply.backstage.io`,
-      };
-    } catch {
-      return { name, email: `${name}@users.noreply.backstage.io` };
-    }
-  }
+  const requesterOf = (credentials: BackstageCredentials) =>
+    requester(auth, credentials);
+  const authorOf = (who: string) => author(who, { catalog, auth });
 
   async function plan(
     entityRef: CompoundEntityRef,

@@ -1,0 +1,2 @@
+export { createNewEnvironmentService } from './createNewEnvironmentService';
+export type { NewEnvironmentService } from './types';
