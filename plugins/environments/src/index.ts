@@ -2,7 +2,8 @@
  * Environments for Backstage: what runs where, and promotions through Git.
  *
  * The default export is the plugin for the new frontend system; `legacyEnvironmentsPlugin`,
- * `EntityEnvironmentsContent` and `EntityEnvironmentsCard` serve apps on the legacy system.
+ * `EntityEnvironmentsContent`, `EntityEnvironmentsCard` and `EnvironmentSearchResultListItem` serve
+ * apps on the legacy system.
  *
  * @packageDocumentation
  */
@@ -13,6 +14,17 @@ export {
   legacyEnvironmentsPlugin,
   EntityEnvironmentsContent,
   EntityEnvironmentsCard,
+  EnvironmentSearchResultListItem,
 } from './legacy';
 export { EnvironmentMatrix } from './components/EnvironmentMatrix';
 export { PortfolioPage } from './components/PortfolioPage';
+export {
+  EnvironmentSearchResultItem,
+  isEnvironmentSearchResult,
+} from './components/EnvironmentSearchResultItem';
+export type {
+  EnvironmentSearchResultDocument,
+  EnvironmentSearchResultHighlight,
+  EnvironmentSearchResultItemProps,
+  EnvironmentSearchResultListItemProps,
+} from './components/EnvironmentSearchResultItem';

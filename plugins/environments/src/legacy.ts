@@ -60,3 +60,22 @@ export const EntityEnvironmentsCard = legacyEnvironmentsPlugin.provide(
     },
   }),
 );
+
+/**
+ * The environments search result, for the results of a legacy app's search page:
+ * `case 'environments': return <EnvironmentSearchResultListItem key={document.location}
+ * result={document} highlight={highlight} rank={rank} />`.
+ *
+ * @public
+ */
+export const EnvironmentSearchResultListItem = legacyEnvironmentsPlugin.provide(
+  createComponentExtension({
+    name: 'EnvironmentSearchResultListItem',
+    component: {
+      lazy: () =>
+        import('./components/EnvironmentSearchResultItem').then(
+          m => m.EnvironmentSearchResultListItem,
+        ),
+    },
+  }),
+);

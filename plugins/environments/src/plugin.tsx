@@ -13,8 +13,27 @@ import {
   EnvironmentsClient,
   isEnvironmentsAvailable,
 } from '@stagecraft/plugin-environments-common';
+import { SearchResultListItemBlueprint } from '@backstage/plugin-search-react/alpha';
 import { environmentsApiRef } from './api';
+import { isEnvironmentSearchResult } from './components/EnvironmentSearchResultItem';
 import { rootRouteRef } from './routes';
+
+/**
+ * How search results of the `environments` type (one per entity and environment) are shown.
+ *
+ * @public
+ */
+export const environmentSearchResultListItem =
+  SearchResultListItemBlueprint.make({
+    name: 'environments',
+    params: {
+      predicate: isEnvironmentSearchResult,
+      component: () =>
+        import('./components/EnvironmentSearchResultItem').then(
+          m => m.EnvironmentSearchResultItem,
+        ),
+    },
+  });
 
 /** @public */
 export const environmentsApi = ApiBlueprint.make({
@@ -83,6 +102,7 @@ export const environmentsPlugin = createFrontendPlugin({
     entityEnvironmentsContent,
     entityEnvironmentsCard,
     portfolioPage,
+    environmentSearchResultListItem,
   ],
   routes: { root: rootRouteRef },
 });
