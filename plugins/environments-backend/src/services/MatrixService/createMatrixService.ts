@@ -58,6 +58,9 @@ import {
 /** How many scanned models (per repository, commit and folder) are kept in memory. */
 const MODEL_CACHE_SIZE = 500;
 
+/** How long a replica answers from its own copy of a cached matrix before asking the cache store again. */
+const RECENT_MS = 2_000;
+
 /** How many commits of the version fields' history the lag is counted over. */
 const LAG_HISTORY_DEPTH = 50;
 
@@ -129,6 +132,11 @@ export function createMatrixService(options: {
   const policies = options.policies ?? defaultEnvironmentPolicies;
   const { cache, ownCredentials } = options;
   const cacheTtlMs = options.cacheTtlMs ?? 60_000;
+  const recent = new Map<
+    string,
+    { matrix: EnvironmentMatrix; until: number }
+  >();
+  const computing = new Map<string, Promise<EnvironmentMatrix>>();
   const models = new Map<string, Promise<DeclaredModel>>();
   const histories = new Map<string, Promise<HistoryEntry[]>>();
 
@@ -432,18 +440,42 @@ export function createMatrixService(options: {
     entityRef: string,
   ): Promise<EnvironmentMatrix> {
     const key = cacheKey(entity, entityRef);
-    const hit = cache ? await cache.get<EnvironmentMatrix>(key) : undefined;
-    if (hit) {
-      return hit;
+    const local = recent.get(key);
+    if (local && local.until > Date.now()) {
+      return local.matrix;
     }
-    const { matrix } = await buildMatrix(entity, entityRef, {
-      refresh: false,
-      readHistory: false,
-    });
-    await cache?.set(key, matrix as unknown as JsonObject, {
-      ttl: cacheTtlMs,
-    });
-    return matrix;
+    let pending = computing.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const hit = cache ? await cache.get<EnvironmentMatrix>(key) : undefined;
+        if (hit) {
+          remember(key, hit);
+          return hit;
+        }
+        const { matrix } = await buildMatrix(entity, entityRef, {
+          refresh: false,
+          readHistory: false,
+        });
+        await share(key, matrix);
+        return matrix;
+      })().finally(() => computing.delete(key));
+      computing.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Keeps a matrix in this replica for a moment: decoding it from the cache store costs more than the rest of a request. */
+  function remember(key: string, matrix: EnvironmentMatrix) {
+    recent.set(key, { matrix, until: Date.now() + RECENT_MS });
+    if (recent.size > MODEL_CACHE_SIZE) {
+      recent.delete(recent.keys().next().value!);
+    }
+  }
+
+  /** Puts a matrix where every replica finds it. */
+  async function share(key: string, matrix: EnvironmentMatrix) {
+    remember(key, matrix);
+    await cache?.set(key, matrix as unknown as JsonObject, { ttl: cacheTtlMs });
   }
 
   async function buildMatrix(
@@ -511,11 +543,7 @@ export function createMatrixService(options: {
         readHistory: false,
       });
       // What was just read is the newest there is: let every reader have it.
-      await cache?.set(
-        cacheKey(entity, entityRef),
-        state.matrix as unknown as JsonObject,
-        { ttl: cacheTtlMs },
-      );
+      await share(cacheKey(entity, entityRef), state.matrix);
       return {
         ...state,
         matrix: await applyPermissions(state.matrix, entity, credentials),
@@ -531,11 +559,7 @@ export function createMatrixService(options: {
             refresh: false,
             readHistory: true,
           });
-          await cache?.set(
-            cacheKey(entity, entityRef),
-            matrix as unknown as JsonObject,
-            { ttl: cacheTtlMs },
-          );
+          await share(cacheKey(entity, entityRef), matrix);
           return true;
         } catch (error) {
           logger.warn(
