@@ -35,6 +35,13 @@ export interface Config {
       timeout?: HumanDuration | string;
       /** How long one list of a kind in a namespace serves every entity; default 10 seconds. */
       cacheTtl?: HumanDuration | string;
+      /**
+       * Keeps each shared list current through a Kubernetes watch (one list, then one watch per
+       * cluster, namespace and kind) instead of listing again after `cacheTtl`; default true.
+       * Lists nobody reads for 5 minutes close their watch. Where a watch is refused (or a kind
+       * is an optional CRD that is not installed), that list falls back to `cacheTtl`.
+       */
+      watch?: boolean;
     };
     /**
      * Where cached clones of plain-git repositories are kept; default: a folder under

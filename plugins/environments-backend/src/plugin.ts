@@ -9,6 +9,7 @@ import { durationToMilliseconds } from '@backstage/types';
 import {
   environmentsEntityReadPermission,
   environmentsPromotionCreatePermission,
+  isOpenPromotionState,
 } from '@stagecraft/plugin-environments-common';
 import { createRouter } from './router';
 import { createLiveStateReader } from './clusters';
@@ -44,6 +45,7 @@ export const environmentsPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         cache: coreServices.cache,
         database: coreServices.database,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         notifications: notificationService,
@@ -55,6 +57,7 @@ export const environmentsPlugin = createBackendPlugin({
         config,
         cache,
         database,
+        lifecycle,
         logger,
         scheduler,
         notifications,
@@ -86,17 +89,37 @@ export const environmentsPlugin = createBackendPlugin({
           permissions,
           permissionsRegistry,
         });
+        const store = await DatabasePromotionStore.create({ database });
+        const liveState = createLiveStateReader({ config, logger });
+        lifecycle.addShutdownHook(() => liveState.close());
         const matrix = createMatrixService({
           catalog,
           permissions,
           repositories: readGitRepositories({ config, logger }),
           github: GithubRepositories.fromConfig(config, { logger }),
-          liveState: createLiveStateReader({ config, logger }),
+          liveState,
           authorizePromotions,
           policies,
           cache,
           cacheTtlMs: 4 * refreshIntervalMs,
           ownCredentials: () => auth.getOwnServiceCredentials(),
+          openPromotions: async entityRef =>
+            (await store.list({ entityRef, limit: 20 }))
+              .filter(p => isOpenPromotionState(p.state))
+              .map(p => ({
+                id: p.id,
+                from: p.from,
+                to: p.to,
+                state: p.state,
+                requestedBy: p.requestedBy,
+                createdAt: p.createdAt,
+                ...(p.pullRequest && {
+                  pullRequest: {
+                    number: p.pullRequest.number,
+                    url: p.pullRequest.url,
+                  },
+                }),
+              })),
           logger,
         });
 
@@ -119,7 +142,7 @@ export const environmentsPlugin = createBackendPlugin({
         );
         const promotions = createPromotionService({
           matrix,
-          store: await DatabasePromotionStore.create({ database }),
+          store,
           catalog,
           auth,
           permissions,

@@ -257,6 +257,20 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
     ).toContain(`Stagecraft-Promotion: ${promotion.id}`);
     expect(readOrigin(stagingOverlay)).toMatch(/newTag: "1.3.2"/);
 
+    // The matrix lists it as under way, for this caller and any other.
+    const matrix = await request(server).get(
+      '/api/environments/entities/component/default/catalogue',
+    );
+    expectToMatchSpec(matrix.body, 'EnvironmentMatrix');
+    expect(matrix.body.openPromotions).toEqual([
+      expect.objectContaining({
+        id: promotion.id,
+        from: 'dev',
+        to: 'staging',
+        state: 'pending-review',
+      }),
+    ]);
+
     // The same key again: the same promotion, no second branch.
     const replay = await request(server)
       .post(promotionsPath)
@@ -312,6 +326,11 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
       'syncing',
       'completed',
     ]);
+
+    const after = await request(server).get(
+      '/api/environments/entities/component/default/catalogue',
+    );
+    expect(after.body.openPromotions).toBeUndefined();
 
     const history = await request(server).get(
       `${promotionsPath}?environment=staging`,

@@ -261,6 +261,22 @@ export type PromotionStep = {
 };
 
 /**
+ * A promotion under way, as the matrix lists it.
+ *
+ * @public
+ */
+export type OpenPromotion = {
+  id: string;
+  from: string;
+  to: string;
+  /** `planned`, `pending-review`, `merged` or `syncing`. */
+  state: string;
+  requestedBy: string;
+  createdAt: string;
+  pullRequest?: { number: number; url: string };
+};
+
+/**
  * The answer of `GET /entities/:kind/:namespace/:name`: what runs where for one entity.
  *
  * @public
@@ -281,6 +297,8 @@ export type EnvironmentMatrix = {
   problems: MatrixProblem[];
   /** Present when part of the matrix is older than it should be, with the reason. */
   stale?: { reason: string };
+  /** The promotions under way (not final yet), newest first. */
+  openPromotions?: OpenPromotion[];
   /** When this matrix was computed (ISO 8601). */
   generatedAt: string;
 };

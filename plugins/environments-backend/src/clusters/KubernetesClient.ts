@@ -80,7 +80,75 @@ export interface KubernetesClient {
    * Rejects with {@link KubernetesRequestError} on a failed call or timeout.
    */
   list(cluster: ClusterConfig, request: ListRequest): Promise<KubeObject[]>;
+
+  /**
+   * Like {@link KubernetesClient.list}, with the list's `metadata.resourceVersion` (the point a
+   * watch starts from). Optional: a client without it is never watched.
+   */
+  listWithVersion?(
+    cluster: ClusterConfig,
+    request: ListRequest,
+  ): Promise<ListResult>;
+
+  /**
+   * Opens a watch of what `request` lists, from `options.resourceVersion`. Events arrive through
+   * `handlers.onEvent`; `handlers.onEnd` is called once when the stream ends (not after
+   * {@link KubernetesWatch.close}). Optional: a client without it is never watched.
+   */
+  watch?(
+    cluster: ClusterConfig,
+    request: ListRequest,
+    options: WatchOptions,
+    handlers: WatchHandlers,
+  ): KubernetesWatch;
 }
+
+/** The answer of {@link KubernetesClient.listWithVersion}. */
+export type ListResult = {
+  items: KubeObject[];
+  /** The list's `metadata.resourceVersion`, if the server gave one. */
+  resourceVersion?: string;
+  /** An optional kind (CRD) that is not installed: 404, read as an empty list. */
+  notInstalled?: boolean;
+};
+
+export type WatchOptions = {
+  resourceVersion: string;
+  /** Asks the server to end the stream after this long (default 600). */
+  timeoutSeconds?: number;
+};
+
+/** One event of a watch stream. */
+export type WatchEvent = {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  /** The object; for `ERROR`, a Kubernetes `Status` (e.g. `code: 410` when the version is gone). */
+  object: any;
+};
+
+export type WatchHandlers = {
+  onEvent(event: WatchEvent): void;
+  /**
+   * The stream ended: without an error when the server closed it normally (e.g. at
+   * `timeoutSeconds`); with a {@link KubernetesRequestError} otherwise. Its `statusCode` is set
+   * when the server answered but refused the watch (an HTTP error, or an answer that is not a
+   * watch stream); it is absent on a connection error or timeout.
+   */
+  onEnd(error?: KubernetesRequestError): void;
+};
+
+/** An open watch. */
+export type KubernetesWatch = {
+  /** Ends the watch; no handler is called afterwards. */
+  close(): void;
+};
+
+const WATCH_EVENT_TYPES = new Set([
+  'ADDED',
+  'MODIFIED',
+  'DELETED',
+  'BOOKMARK',
+  'ERROR',
+]);
 
 /**
  * A failed call to a cluster. The message names the cluster and the call, never the credentials.
@@ -125,13 +193,19 @@ export class HttpKubernetesClient implements KubernetesClient {
     cluster: ClusterConfig,
     request: ListRequest,
   ): Promise<KubeObject[]> {
+    return (await this.listWithVersion(cluster, request)).items;
+  }
+
+  async listWithVersion(
+    cluster: ClusterConfig,
+    request: ListRequest,
+  ): Promise<ListResult> {
     const path = listPath(request);
-    const describe = `list ${request.kind}${
-      request.namespace ? ` in namespace '${request.namespace}'` : ''
-    } on cluster '${cluster.name}'`;
+    const describe = describeCall('list', cluster, request);
     const deadline = Date.now() + this.#timeoutMs;
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
+    let resourceVersion: string | undefined;
     do {
       const query = new URLSearchParams({ limit: String(this.#pageSize) });
       if (request.labelSelector) {
@@ -145,7 +219,7 @@ export class HttpKubernetesClient implements KubernetesClient {
         describe,
       );
       if (response.statusCode === 404 && OBJECT_KINDS[request.kind].optional) {
-        return [];
+        return { items: [], notInstalled: true };
       }
       if (response.statusCode < 200 || response.statusCode >= 300) {
         throw new KubernetesRequestError(
@@ -171,8 +245,177 @@ export class HttpKubernetesClient implements KubernetesClient {
         items.push(item);
       }
       continueToken = body?.metadata?.continue || undefined;
+      if (typeof body?.metadata?.resourceVersion === 'string') {
+        resourceVersion = body.metadata.resourceVersion || undefined;
+      }
     } while (continueToken);
-    return items;
+    return { items, resourceVersion };
+  }
+
+  watch(
+    cluster: ClusterConfig,
+    request: ListRequest,
+    options: WatchOptions,
+    handlers: WatchHandlers,
+  ): KubernetesWatch {
+    const timeoutSeconds = options.timeoutSeconds ?? 600;
+    const query = new URLSearchParams({
+      watch: '1',
+      resourceVersion: options.resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(timeoutSeconds),
+    });
+    if (request.labelSelector) {
+      query.set('labelSelector', request.labelSelector);
+    }
+    const describe = describeCall('watch', cluster, request);
+    const abort = new AbortController();
+    let ended = false;
+    let timer: NodeJS.Timeout | undefined;
+    const end = (error?: KubernetesRequestError) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      abort.abort();
+      handlers.onEnd(error);
+    };
+    const arm = (ms: number, message: string) => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          end(new KubernetesRequestError(`Failed to ${describe}: ${message}`)),
+        Math.max(ms, 0),
+      );
+      timer.unref?.();
+    };
+    // Until the answer starts: the call timeout. Then: the server's timeout plus a margin, so a
+    // stream that silently stalls is noticed.
+    arm(this.#timeoutMs, `no answer within ${this.#timeoutMs} ms`);
+
+    (async () => {
+      const [agent, token] = await Promise.all([
+        this.#agent(cluster),
+        cluster.getBearerToken(),
+      ]);
+      if (ended) return;
+      const url = new URL(`${cluster.url}${listPath(request)}?${query}`);
+      const transport = url.protocol === 'https:' ? https : http;
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      const connectionError = (e: Error) =>
+        end(
+          new KubernetesRequestError(
+            `Failed to ${describe}: ${e.message}`,
+            undefined,
+            e,
+          ),
+        );
+      const req = transport.request(
+        url,
+        { method: 'GET', agent, headers, signal: abort.signal },
+        res => {
+          const statusCode = res.statusCode ?? 0;
+          res.setEncoding('utf8');
+          if (statusCode < 200 || statusCode >= 300) {
+            let body = '';
+            res.on('data', (chunk: string) => {
+              if (body.length < 65_536) body += chunk;
+            });
+            res.on('error', connectionError);
+            res.on('end', () =>
+              end(
+                new KubernetesRequestError(
+                  `Failed to ${describe}: HTTP ${statusCode}${statusMessage(
+                    body,
+                  )}`,
+                  statusCode,
+                ),
+              ),
+            );
+            return;
+          }
+          arm(
+            timeoutSeconds * 1000 + Math.max(this.#timeoutMs, 30_000),
+            `the stream outlived its timeout of ${timeoutSeconds} s`,
+          );
+          let buffer = '';
+          const line = (text: string) => {
+            if (!text.trim()) return;
+            let event: any;
+            try {
+              event = JSON.parse(text);
+            } catch {
+              event = undefined;
+            }
+            if (!WATCH_EVENT_TYPES.has(event?.type)) {
+              end(
+                new KubernetesRequestError(
+                  `Failed to ${describe}: the answer is not a watch stream`,
+                  statusCode,
+                ),
+              );
+              return;
+            }
+            const object = event.object;
+            if (
+              event.type !== 'ERROR' &&
+              request.namespace &&
+              object &&
+              typeof object === 'object' &&
+              !object.metadata?.namespace
+            ) {
+              object.metadata = {
+                ...object.metadata,
+                namespace: request.namespace,
+              };
+            }
+            handlers.onEvent({ type: event.type, object });
+          };
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let newline = buffer.indexOf('\n');
+            while (newline >= 0 && !ended) {
+              const text = buffer.slice(0, newline);
+              buffer = buffer.slice(newline + 1);
+              line(text);
+              newline = buffer.indexOf('\n');
+            }
+          });
+          res.on('error', connectionError);
+          res.on('end', () => {
+            if (!ended) line(buffer);
+            end();
+          });
+          res.on('close', () => {
+            if (!res.complete) {
+              connectionError(new Error('the connection closed mid-stream'));
+            }
+          });
+        },
+      );
+      // A watch must not keep the process alive on its own.
+      req.on('socket', socket => socket.unref?.());
+      req.on('error', e => {
+        if (!abort.signal.aborted) connectionError(e);
+      });
+      req.end();
+    })().catch(e =>
+      end(
+        new KubernetesRequestError(
+          `Failed to ${describe}: ${e?.message ?? String(e)}`,
+          undefined,
+          e instanceof Error ? e : undefined,
+        ),
+      ),
+    );
+
+    return {
+      close: () => {
+        ended = true;
+        clearTimeout(timer);
+        abort.abort();
+      },
+    };
   }
 
   async #agent(cluster: ClusterConfig): Promise<http.Agent> {
@@ -256,6 +499,16 @@ export class HttpKubernetesClient implements KubernetesClient {
       req.end();
     });
   }
+}
+
+function describeCall(
+  verb: string,
+  cluster: ClusterConfig,
+  request: ListRequest,
+): string {
+  return `${verb} ${request.kind}${
+    request.namespace ? ` in namespace '${request.namespace}'` : ''
+  } on cluster '${cluster.name}'`;
 }
 
 /** The `message` of a Kubernetes Status body, if there is one. */

@@ -244,6 +244,40 @@ describeWithCorpus('createLiveStateReader', () => {
     expect(api.requests).toHaveLength(2 * first);
   });
 
+  it('falls back to the TTL, without errors, where the API does not speak watch', async () => {
+    const api = serve([
+      { host: 'prod', objects: deployments('shop', 2), resourceVersion: '7' },
+    ]);
+    let now = 0;
+    const live = createLiveStateReader({
+      config: clusterConfig([{ name: 'prod', url: 'https://prod.k8s.test' }]),
+      logger: mockServices.logger.mock(),
+      ttlMs: 10_000,
+      clock: { now: () => now },
+    });
+    const query: LiveStateQuery = {
+      declared: [{ kind: 'Deployment', name: 'web-1', namespace: 'shop' }],
+    };
+    const first = await live.readEntityLiveState(query);
+    expect(clusterState(first, 'prod').warnings).toBeUndefined();
+    const kinds = WORKLOAD_LIST_KINDS.length;
+    // One list and one (refused) watch call per kind.
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(api.requests.filter(r => r.endsWith('?watch=1'))).toHaveLength(
+      kinds,
+    );
+    expect(api.requests).toHaveLength(2 * kinds);
+    now = 9_000;
+    const second = await live.readEntityLiveState(query);
+    expect(second).toEqual(first);
+    expect(api.requests).toHaveLength(2 * kinds);
+    // After the TTL, plain lists again, with no new watch.
+    now = 20_000;
+    await live.readEntityLiveState(query);
+    expect(api.requests).toHaveLength(3 * kinds);
+    live.close();
+  });
+
   it('reads a cluster without the Argo Rollouts CRD (404) as having no Rollouts', async () => {
     serve([
       {

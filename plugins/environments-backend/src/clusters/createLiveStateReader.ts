@@ -64,7 +64,14 @@ export type LiveStateReaderOptions = {
   timeoutMs?: number;
   /** How long a list is shared from memory; default `environments.clusters.cacheTtl`, else 10 s. */
   ttlMs?: number;
-  /** Replaces the HTTP client (tests, or a future watch-based client). */
+  /**
+   * Keeps the shared lists current through watches; default `environments.clusters.watch`, else
+   * true. False: each list is served for `ttlMs`, then listed again.
+   */
+  watch?: boolean;
+  /** How long a watched list nobody reads stays open; default 5 minutes. */
+  idleMs?: number;
+  /** Replaces the HTTP client (tests). */
   client?: KubernetesClient;
   clock?: Clock;
   /** Where the pod's service account token is mounted. */
@@ -108,7 +115,10 @@ type ListOutcome = {
  */
 export function createLiveStateReader(
   options: LiveStateReaderOptions,
-): LiveStateReader {
+): LiveStateReader & {
+  /** Closes every open watch (on shutdown). */
+  close(): void;
+} {
   const { config, logger } = options;
   const timeoutMs =
     options.timeoutMs ??
@@ -118,6 +128,10 @@ export function createLiveStateReader(
     options.ttlMs ??
     readMilliseconds(config, 'environments.clusters.cacheTtl') ??
     10_000;
+  const watch =
+    options.watch ??
+    config.getOptionalBoolean('environments.clusters.watch') ??
+    true;
   const clusters = readClusterConfigs({
     config,
     logger,
@@ -127,12 +141,17 @@ export function createLiveStateReader(
     client: options.client ?? new HttpKubernetesClient({ timeoutMs }),
     ttlMs,
     errorTtlMs: Math.min(ttlMs, 5000),
+    watch,
+    idleMs: options.idleMs,
     clock: options.clock,
+    logger,
   });
   logger.info(
     `Live state: reading ${clusters.length} Kubernetes cluster(s)${
       clusters.length ? ` (${clusters.map(c => c.name).join(', ')})` : ''
-    }, timeout ${timeoutMs} ms, cache ${ttlMs} ms`,
+    }, timeout ${timeoutMs} ms, ${
+      watch ? `watched lists (else cache ${ttlMs} ms)` : `cache ${ttlMs} ms`
+    }`,
   );
 
   async function readCluster(
@@ -288,6 +307,8 @@ export function createLiveStateReader(
 
   return {
     listClusters: () => clusters.map(c => c.name),
+
+    close: () => cache.close(),
 
     async readEntityLiveState(query: LiveStateQuery): Promise<EntityLiveState> {
       let selector: LabelSelector | undefined;

@@ -13,6 +13,11 @@ export type FakeCluster = {
   forbidden?: ObjectKindKey[];
   /** Never answer. */
   hang?: boolean;
+  /**
+   * The `metadata.resourceVersion` of every list (default: none, so nothing is watched). The
+   * fake does not speak watch: a watch call gets the list, as an API server that ignores `watch`.
+   */
+  resourceVersion?: string;
 };
 
 function route(
@@ -49,10 +54,11 @@ export function fakeKubernetesApi(clusters: FakeCluster[]) {
       const url = new URL(request.url);
       const cluster = clusters.find(c => `${c.host}.k8s.test` === url.hostname);
       const selector = url.searchParams.get('labelSelector');
+      const watch = url.searchParams.get('watch');
       requests.push(
         `${url.hostname}${url.pathname}${
           selector ? `?labelSelector=${selector}` : ''
-        }`,
+        }${watch ? `${selector ? '&' : '?'}watch=${watch}` : ''}`,
       );
       if (!cluster) return HttpResponse.error();
       if (cluster.hang) {
@@ -84,7 +90,9 @@ export function fakeKubernetesApi(clusters: FakeCluster[]) {
       return HttpResponse.json({
         apiVersion: 'v1',
         kind: `${spec.kind}List`,
-        metadata: {},
+        metadata: cluster.resourceVersion
+          ? { resourceVersion: cluster.resourceVersion }
+          : {},
         items,
       });
     },

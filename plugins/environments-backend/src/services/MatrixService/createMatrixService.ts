@@ -23,6 +23,7 @@ import {
   environmentsEntityReadPermission,
   HistoryEntry,
   MatrixEnvironment,
+  OpenPromotion,
   getEntityEnvironmentNames,
   getGitOpsSource,
   GitOpsSource,
@@ -119,6 +120,8 @@ export function createMatrixService(options: {
   cache?: CacheService;
   /** How long a cached matrix serves requests; default 60 seconds. */
   cacheTtlMs?: number;
+  /** The promotions under way for an entity; they join every answer, never the cache. */
+  openPromotions?: (entityRef: string) => Promise<OpenPromotion[]>;
   /** The plugin's own credentials, for the background refresh. */
   ownCredentials?: () => Promise<BackstageCredentials>;
   logger: LoggerService;
@@ -130,7 +133,7 @@ export function createMatrixService(options: {
     options.authorizePromotions ?? (async steps => steps.map(() => false));
   const now = options.now ?? (() => new Date());
   const policies = options.policies ?? defaultEnvironmentPolicies;
-  const { cache, ownCredentials } = options;
+  const { cache, ownCredentials, openPromotions } = options;
   const cacheTtlMs = options.cacheTtlMs ?? 60_000;
   const recent = new Map<
     string,
@@ -391,12 +394,19 @@ export function createMatrixService(options: {
     });
   }
 
-  /** Whether the caller may promote along each step (`environments.promotion.create`). */
+  /**
+   * What depends on the caller and on the moment: whether the caller may promote along each step
+   * (`environments.promotion.create`), and the promotions under way.
+   */
   async function applyPermissions(
     matrix: EnvironmentMatrix,
     entity: Entity,
     credentials: BackstageCredentials,
   ): Promise<EnvironmentMatrix> {
+    const open =
+      openPromotions && matrix.source
+        ? await openPromotions(matrix.entityRef)
+        : [];
     const owners = (entity.relations ?? [])
       .filter(relation => relation.type === RELATION_OWNED_BY)
       .map(relation => relation.targetRef);
@@ -411,6 +421,7 @@ export function createMatrixService(options: {
     );
     return {
       ...matrix,
+      ...(open.length > 0 && { openPromotions: open }),
       promotions: matrix.promotions.map((step, index) => ({
         ...step,
         permission: allowed[index]

@@ -147,6 +147,7 @@ export function EnvironmentMatrix({
       <PromotionSteps
         steps={matrix.promotions ?? []}
         entityRef={matrix.entityRef}
+        openPromotions={matrix.openPromotions}
         onPromoted={onPromoted}
       />
       {matrix.revision && (

@@ -14,12 +14,16 @@ import {
   TableRoot,
   Text,
 } from '@backstage/ui';
-import { EnvironmentMatrix } from '@stagecraft/plugin-environments-common';
+import {
+  EnvironmentMatrix,
+  PromotionState,
+} from '@stagecraft/plugin-environments-common';
 import { useCallback, useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
 import { versionLabel } from '../EnvironmentMatrix/versionLabel';
 import { portfolioColumns } from './portfolioColumns';
+import { stateLabel } from '../PromoteDialog/promotionLabels';
 
 const ALL = 'all';
 
@@ -119,6 +123,7 @@ export function PortfolioPage() {
                   </Cell>
                   {columns.map(name => {
                     const env = item.environments.find(e => e.name === name);
+                    const open = item.openPromotions?.find(p => p.to === name);
                     return (
                       <Cell key={name}>
                         {env ? (
@@ -127,6 +132,16 @@ export function PortfolioPage() {
                           </Text>
                         ) : (
                           <Text color="secondary">—</Text>
+                        )}
+                        {open && (
+                          <Text variant="body-small" color="warning">
+                            {' '}
+                            ← {open.from}:{' '}
+                            {stateLabel(open.state as PromotionState)}
+                            {open.pullRequest
+                              ? ` (#${open.pullRequest.number})`
+                              : ''}
+                          </Text>
                         )}
                       </Cell>
                     );

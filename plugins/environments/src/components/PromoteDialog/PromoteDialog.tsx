@@ -26,6 +26,7 @@ export function PromoteDialog({
   onClose,
   onFinal,
   pollIntervalMs,
+  following,
 }: {
   /** The entity's ref, e.g. `component:default/catalogue`. */
   entityRef: string;
@@ -34,8 +35,10 @@ export function PromoteDialog({
   /** Called when a promotion started here reaches a final state. */
   onFinal?: (promotion: Promotion) => void;
   pollIntervalMs?: number;
+  /** A promotion under way to follow, instead of planning a new one. */
+  following?: Promotion;
 }) {
-  const [promotion, setPromotion] = useState<Promotion>();
+  const [promotion, setPromotion] = useState<Promotion | undefined>(following);
 
   return (
     <Dialog

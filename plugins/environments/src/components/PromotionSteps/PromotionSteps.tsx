@@ -1,11 +1,17 @@
-import { Button, Flex, Text } from '@backstage/ui';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Button, Flex, Link, Text } from '@backstage/ui';
 import {
+  OpenPromotion,
   Promotion,
+  PromotionState,
   PromotionStep,
 } from '@stagecraft/plugin-environments-common';
 import { useState } from 'react';
+import { environmentsApiRef } from '../../api';
+import { errorMessage } from '../../errors';
 import { GateChecklist } from '../PromoteDialog/GateChecklist';
 import { PromoteDialog } from '../PromoteDialog';
+import { stateLabel } from '../PromoteDialog/promotionLabels';
 
 /** "Ready", or why not: the permission first, then the failing gates. */
 export function stepStatus(step: PromotionStep): string {
@@ -38,14 +44,33 @@ export function PromotionSteps({
   steps,
   entityRef,
   onPromoted,
+  openPromotions = [],
 }: {
   steps: PromotionStep[];
+  /** The promotions under way: a step into an environment with one follows it instead. */
+  openPromotions?: OpenPromotion[];
   /** The entity's ref; without it the steps are shown read-only. */
   entityRef?: string;
   /** Called when a promotion started here reaches a final state. */
   onPromoted?: (promotion: Promotion) => void;
 }) {
-  const [active, setActive] = useState<{ from: string; to: string }>();
+  const [active, setActive] = useState<{
+    from: string;
+    to: string;
+    following?: Promotion;
+  }>();
+  const [followError, setFollowError] = useState<string>();
+  const environmentsApi = useApi(environmentsApiRef);
+
+  async function follow(open: OpenPromotion) {
+    setFollowError(undefined);
+    try {
+      const promotion = await environmentsApi.getPromotion(open.id);
+      setActive({ from: open.from, to: open.to, following: promotion });
+    } catch (error) {
+      setFollowError(errorMessage(error));
+    }
+  }
 
   if (steps.length === 0) {
     return null;
@@ -55,45 +80,69 @@ export function PromotionSteps({
       <Text as="h3" variant="title-x-small">
         Promotions
       </Text>
-      {steps.map(step => (
-        <Flex
-          key={`${step.from}->${step.to}`}
-          direction="column"
-          gap="1"
-          aria-label={`${step.from} to ${step.to}`}
-        >
-          <Flex align="center" gap="2">
-            {entityRef ? (
-              <Button
-                size="small"
-                variant={step.available ? 'primary' : 'secondary'}
-                isDisabled={!step.available}
-                aria-describedby={statusId(step)}
-                onPress={() => setActive({ from: step.from, to: step.to })}
+      {steps.map(step => {
+        const open = openPromotions.find(p => p.to === step.to);
+        const available = step.available && !open;
+        return (
+          <Flex
+            key={`${step.from}->${step.to}`}
+            direction="column"
+            gap="1"
+            aria-label={`${step.from} to ${step.to}`}
+          >
+            <Flex align="center" gap="2">
+              {entityRef ? (
+                <Button
+                  size="small"
+                  variant={available ? 'primary' : 'secondary'}
+                  isDisabled={!available}
+                  aria-describedby={statusId(step)}
+                  onPress={() => setActive({ from: step.from, to: step.to })}
+                >
+                  Promote {step.from} → {step.to}
+                </Button>
+              ) : (
+                <Text weight="bold">
+                  {step.from} → {step.to}:
+                </Text>
+              )}
+              <Text
+                id={statusId(step)}
+                color={available ? 'success' : 'warning'}
               >
-                Promote {step.from} → {step.to}
-              </Button>
-            ) : (
-              <Text weight="bold">
-                {step.from} → {step.to}:
+                {open
+                  ? `A promotion into ${step.to} is under way: ${stateLabel(
+                      open.state as PromotionState,
+                    )}`
+                  : stepStatus(step)}
               </Text>
-            )}
-            <Text
-              id={statusId(step)}
-              color={step.available ? 'success' : 'warning'}
-            >
-              {stepStatus(step)}
-            </Text>
+              {open && entityRef && (
+                <Button
+                  size="small"
+                  variant="secondary"
+                  onPress={() => follow(open)}
+                >
+                  Follow {open.from} → {open.to}
+                </Button>
+              )}
+              {open?.pullRequest && (
+                <Link href={open.pullRequest.url} target="_blank">
+                  Pull request #{open.pullRequest.number}
+                </Link>
+              )}
+            </Flex>
+            <GateChecklist gates={step.gates} />
           </Flex>
-          <GateChecklist gates={step.gates} />
-        </Flex>
-      ))}
+        );
+      })}
+      {followError && <Text color="danger">{followError}</Text>}
       {active && entityRef && (
         <PromoteDialog
           entityRef={entityRef}
           target={active}
           onClose={() => setActive(undefined)}
           onFinal={onPromoted}
+          following={active.following}
         />
       )}
     </Flex>
