@@ -86,6 +86,8 @@ export async function startCountingStandin(options: {
       answer => {
         call.status = answer.statusCode;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // As an API server does: a watch's headers go out before its first event.
+        res.flushHeaders();
         answer.pipe(res);
       },
     );
