@@ -2,6 +2,7 @@ import {
   Cell,
   Column,
   Flex,
+  Link,
   Row,
   TableBody,
   TableHeader,
@@ -12,7 +13,9 @@ import {
   EnvironmentMatrix as Matrix,
   MatrixProblem,
   Promotion,
+  Provenance,
 } from '@stagecraft/plugin-environments-common';
+import { Fragment } from 'react';
 import {
   describeDrift,
   describeProvenance,
@@ -20,6 +23,7 @@ import {
   matrixRows,
 } from './matrixRows';
 import { PromotionSteps } from '../PromotionSteps';
+import { hostUrl, provenanceUrl } from './sourceLinks';
 
 const visuallyHidden = {
   position: 'absolute',
@@ -39,7 +43,16 @@ const healthColor: Record<string, 'success' | 'danger' | 'warning' | 'info'> = {
   Suspended: 'info',
 };
 
-function CellValue({ cell }: { cell: MatrixCell }) {
+function CellValue({
+  cell,
+  field,
+  linkTo,
+}: {
+  cell: MatrixCell;
+  field: string;
+  /** A web link to a declared value's file and line, where the repository has one. */
+  linkTo: (provenance: Provenance) => string | undefined;
+}) {
   if (cell.value === null) {
     return <Text color="secondary">—</Text>;
   }
@@ -58,20 +71,41 @@ function CellValue({ cell }: { cell: MatrixCell }) {
         }
         title={title || undefined}
       >
-        {cell.value}
+        {field === 'Ingress hosts'
+          ? cell.value.split(', ').map((host, index) => (
+              <Fragment key={host}>
+                {index > 0 && ', '}
+                <Link href={hostUrl(host)} target="_blank">
+                  {host}
+                </Link>
+              </Fragment>
+            ))
+          : cell.value}
         {cell.changed && <span style={visuallyHidden}> (changed)</span>}
       </Text>
-      {cell.drift.map((drift, index) => (
-        <Text
-          key={index}
-          variant="body-small"
-          color="warning"
-          title={describeDrift(drift)}
-        >
-          drift: {drift.cluster} runs {drift.live ?? 'nothing'}
-          <span style={visuallyHidden}>; {describeDrift(drift)}</span>
-        </Text>
-      ))}
+      {cell.drift.map((drift, index) => {
+        const declaredIn = drift.provenance ?? cell.provenance;
+        const href = declaredIn && linkTo(declaredIn);
+        return (
+          <Text
+            key={index}
+            variant="body-small"
+            color="warning"
+            title={describeDrift(drift)}
+          >
+            drift: {drift.cluster} runs {drift.live ?? 'nothing'}
+            <span style={visuallyHidden}>; {describeDrift(drift)}</span>
+            {href && declaredIn && (
+              <>
+                {' · '}
+                <Link href={href} target="_blank">
+                  {declaredIn.file.split('/').pop()}:{declaredIn.line}
+                </Link>
+              </>
+            )}
+          </Text>
+        );
+      })}
     </Flex>
   );
 }
@@ -136,7 +170,11 @@ export function EnvironmentMatrix({
                 </Cell>
                 {row.cells.map((cell, index) => (
                   <Cell key={matrix.environments[index].name}>
-                    <CellValue cell={cell} />
+                    <CellValue
+                      cell={cell}
+                      field={row.field}
+                      linkTo={provenance => provenanceUrl(matrix, provenance)}
+                    />
                   </Cell>
                 ))}
               </Row>
