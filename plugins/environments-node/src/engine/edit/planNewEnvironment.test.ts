@@ -284,19 +284,19 @@ ingress:
       expect(r.othersUnchanged).toBe(true);
     });
 
-    it('refuses perf: values-perf.yaml would not be read as an environment', async () => {
+    it('copies staging to perf: values-perf.yaml is read as an environment', async () => {
       const r = await createAndRescan(tree, scan, {
         name: 'perf',
         from: 'staging',
         replicas: 3,
       });
-      expect(r.plan.files).toEqual([]);
-      expect(r.plan.changes).toEqual([]);
-      expect(r.plan.refusals).toEqual([
-        expect.stringMatching(
-          /does not find environment perf .*tbyte\/values-perf\.yaml/,
-        ),
+      expect(r.plan.refusals).toEqual([]);
+      expect(r.plan.files.map(f => [f.file, f.before])).toEqual([
+        ['tbyte/values-perf.yaml', ''],
       ]);
+      const w = r.after.workloads.find(x => x.environment === 'perf')!;
+      expect(w.replicas).toBe(3);
+      expect(r.othersUnchanged).toBe(true);
     });
 
     it('refuses a namespace: Helm values files do not declare one', async () => {

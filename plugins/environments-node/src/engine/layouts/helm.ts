@@ -21,12 +21,25 @@ const COMMON = new Set([
   'all',
 ]);
 
-/** Whether a name (`prod`, `prod-eu`, `engineering-dev`) names a stage. */
+/**
+ * Stage words that are too common as folder names to mark an environment on their own (a `perf`
+ * folder of load tests), but that name one in a values file or an Application (`values-perf.yaml`).
+ * Not `ci` or `local`: charts keep their test values in `ci/values-ci.yaml`.
+ */
+const VALUES_ENVIRONMENT_WORDS = new Set([
+  ...ENVIRONMENT_WORDS,
+  'perf',
+  'load',
+  'live',
+  'acc',
+]);
+
+/** Whether a name (`prod`, `prod-eu`, `engineering-dev`, `perf`) names a stage. */
 export function namesEnvironment(name: string): boolean {
   return name
     .toLowerCase()
     .split(/[-_.]+/)
-    .some(w => ENVIRONMENT_WORDS.has(w));
+    .some(w => VALUES_ENVIRONMENT_WORDS.has(w));
 }
 
 /** What a values file is for: an environment, a common layer, or neither. */
