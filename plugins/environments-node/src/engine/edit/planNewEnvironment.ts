@@ -5,7 +5,6 @@ import {
   isWithin,
   normalizeRepoPath,
   RepositoryFiles,
-  RepositoryListing,
 } from '../files/repositoryFiles';
 import { DEFAULT_VALUE_PATHS } from '../helm/values';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomizeBuild';
@@ -18,8 +17,10 @@ import {
   ValuesLayer,
 } from '../types';
 import { FileEdit } from './planVersionChange';
+import { EditedFiles, envList, fileText } from './editedFiles';
 import {
   appendItem,
+  appendToTopLevelList,
   formatScalar,
   insertPair,
   newScalarStyle,
@@ -27,7 +28,6 @@ import {
   parseYamlPath,
   PathSegment,
   replaceScalar,
-  sequenceIndent,
   YamlText,
 } from './yamlEdit';
 
@@ -145,29 +145,6 @@ export function replaceEnvironmentWord(
     'g',
   );
   return value.replace(re, (_m, pre: string) => `${pre}${name}`);
-}
-
-function text(content: Uint8Array | string): string {
-  return typeof content === 'string'
-    ? content
-    : new TextDecoder('utf-8', { fatal: true }).decode(content);
-}
-
-/** Repository files with files replaced and added. */
-class EditedFiles implements RepositoryFiles {
-  constructor(
-    private readonly base: RepositoryFiles,
-    private readonly edited: Map<string, string>,
-  ) {}
-  async list(): Promise<RepositoryListing> {
-    const listing = await this.base.list();
-    const files = new Set(listing.files);
-    for (const f of this.edited.keys()) files.add(f);
-    return { ...listing, files: [...files].sort() };
-  }
-  async read(path: string): Promise<Uint8Array | string> {
-    return this.edited.get(path) ?? this.base.read(path);
-  }
 }
 
 /** Renders a new value for a YAML file: numbers plain, strings plain when safe else in the file's quoting. */
@@ -336,10 +313,6 @@ function provenanceStep(
   };
 }
 
-function envList(envs: Iterable<string>): string {
-  return [...envs].sort().join(', ');
-}
-
 /** Fields the verifying re-scan compares for environments that must not change. */
 function signature(model: DeclaredModel, environment: string): string {
   return JSON.stringify(
@@ -415,7 +388,7 @@ class NewEnvironmentPlanner {
 
   private async read(file: string): Promise<string> {
     if (!this.originals.has(file))
-      this.originals.set(file, text(await this.files.read(file)));
+      this.originals.set(file, fileText(await this.files.read(file)));
     return this.originals.get(file)!;
   }
 
@@ -847,24 +820,10 @@ class NewEnvironmentPlanner {
       file,
       run: t => {
         const yt = new YamlText(t);
-        const entries = yt.nodeAt(['replicas']);
-        const render = (indent: string, flow: boolean) =>
+        return appendToTopLevelList(yt, 'replicas', (indent, flow) =>
           flow
             ? `{name: ${formatScalar(resourceName)}, count: ${count}}`
-            : `name: ${formatScalar(resourceName)}\n${indent}count: ${count}`;
-        if (isSeq(entries) && entries.items.length > 0)
-          return appendItem(yt, entries, render);
-        const root = yt.doc()?.contents;
-        if (!isMap(root) || entries !== undefined)
-          throw new Error('the kustomization has no usable `replicas:` list');
-        const seqIndent = ' '.repeat(sequenceIndent(yt));
-        return insertPair(yt, root, 'replicas', (indent, flow) =>
-          flow
-            ? ` [${render('', true)}]`
-            : `\n${indent}${seqIndent}- ${render(
-                `${indent}${seqIndent}  `,
-                false,
-              )}`,
+            : `name: ${formatScalar(resourceName)}\n${indent}count: ${count}`,
         );
       },
     });

@@ -3,7 +3,6 @@ import {
   basenameOf,
   isWithin,
   RepositoryFiles,
-  RepositoryListing,
 } from '../files/repositoryFiles';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/kustomizeBuild';
 import { formatImageRef, parseImageRef } from '../kustomize/imageRef';
@@ -17,8 +16,10 @@ import {
   ValuesLayer,
 } from '../types';
 import { validateImageVersion } from './ociReference';
+import { EditedFiles, envList, fileText } from './editedFiles';
 import {
   appendItem,
+  appendToTopLevelList,
   deletePair,
   formatScalar,
   insertPair,
@@ -217,26 +218,6 @@ function withDocument(p: Provenance, document?: number): Provenance {
   return document === undefined ? p : { ...p, document };
 }
 
-function text(content: Uint8Array | string): string {
-  return typeof content === 'string'
-    ? content
-    : new TextDecoder('utf-8', { fatal: true }).decode(content);
-}
-
-/** Repository files with some files replaced. */
-class EditedFiles implements RepositoryFiles {
-  constructor(
-    private readonly base: RepositoryFiles,
-    private readonly edited: Map<string, string>,
-  ) {}
-  list(): Promise<RepositoryListing> {
-    return this.base.list();
-  }
-  async read(path: string): Promise<Uint8Array | string> {
-    return this.edited.get(path) ?? this.base.read(path);
-  }
-}
-
 /** Sets `newTag`/`digest` of `images[index]` in a kustomization. */
 function imagesEntryOperation(
   file: string,
@@ -312,21 +293,7 @@ function overlayImageOperation(
       const index = findIndex(yt);
       if (index >= 0)
         return imagesEntryOperation(file, index, tag, digest).apply(t);
-      const images = yt.nodeAt(['images']);
-      if (isSeq(images) && images.items.length > 0)
-        return appendItem(yt, images, fields);
-      const root = yt.doc()?.contents;
-      if (!isMap(root) || images !== undefined)
-        throw new Error('the kustomization has no usable `images:` list');
-      const seqIndent = ' '.repeat(sequenceIndent(yt));
-      return insertPair(yt, root, 'images', (indent, flow) =>
-        flow
-          ? ` [${fields('', true)}]`
-          : `\n${indent}${seqIndent}- ${fields(
-              `${indent}${seqIndent}  `,
-              false,
-            )}`,
-      );
+      return appendToTopLevelList(yt, 'images', fields);
     },
     locate: t => {
       const yt = new YamlText(t);
@@ -582,10 +549,6 @@ function inlineLineOperation(
   };
 }
 
-function envList(envs: Iterable<string>): string {
-  return [...envs].sort().join(', ');
-}
-
 /**
  * Plans the file edits that move `targetEnvironment` to `version`: each
  * container's tag/digest is changed where the model's provenance says a
@@ -615,7 +578,8 @@ export async function planVersionChange(
   const usage = environmentsByFile(model);
   const originals = new Map<string, string>();
   const read = async (file: string): Promise<string> => {
-    if (!originals.has(file)) originals.set(file, text(await files.read(file)));
+    if (!originals.has(file))
+      originals.set(file, fileText(await files.read(file)));
     return originals.get(file)!;
   };
   const listing = (await files.list()).files;

@@ -389,3 +389,26 @@ export function setValueAt(
   }
   return text;
 }
+
+/**
+ * Appends an item to the top-level list `key` of a document (`images:`, `replicas:` of a
+ * kustomization), creating the list, in the file's indentation, when the document has none.
+ * `render` writes the item's fields, as {@link appendItem}'s does.
+ */
+export function appendToTopLevelList(
+  yt: YamlText,
+  key: string,
+  render: (indent: string, flow: boolean) => string,
+): string {
+  const list = yt.nodeAt([key]);
+  if (isSeq(list) && list.items.length > 0) return appendItem(yt, list, render);
+  const root = yt.doc()?.contents;
+  if (!isMap(root) || list !== undefined)
+    throw new Error(`the document has no usable \`${key}:\` list`);
+  const seqIndent = ' '.repeat(sequenceIndent(yt));
+  return insertPair(yt, root, key, (indent, flow) =>
+    flow
+      ? ` [${render('', true)}]`
+      : `\n${indent}${seqIndent}- ${render(`${indent}${seqIndent}  `, false)}`,
+  );
+}
