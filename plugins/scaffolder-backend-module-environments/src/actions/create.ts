@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   CompoundEntityRef,
-  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ResponseError,
-} from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   NewEnvironmentChange,
@@ -18,6 +11,7 @@ import {
   NewEnvironmentRequest,
 } from '@stagecraft/plugin-environments-common';
 import { EnvironmentsService } from '@stagecraft/plugin-environments-node';
+import { callEnvironmentsApi, parseEntity } from './environmentsApi';
 import { examples } from './create.examples';
 
 /** A DNS label, as the environments API requires for environment names. */
@@ -289,61 +283,6 @@ function entityEnvironmentsPath(entityRef: CompoundEntityRef): string {
   )}/${encodeURIComponent(entityRef.name)}/environments`;
 }
 
-function parseEntity(ref: string): CompoundEntityRef {
-  try {
-    return parseEntityRef(ref, {
-      defaultKind: 'component',
-      defaultNamespace: 'default',
-    });
-  } catch (error) {
-    throw new InputError(`Invalid entityRef '${ref}': ${error}`);
-  }
-}
-
-/** Calls the environments API, turning its error responses into clear errors. */
-async function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!isResponseError(error)) {
-      throw error;
-    }
-    const status = error.response.status;
-    const message = error.body?.error?.message ?? error.message;
-    let clear: Error;
-    switch (status) {
-      case 400:
-        clear = new InputError(`${what}: invalid request (400): ${message}`);
-        break;
-      case 403:
-        clear = new NotAllowedError(`${what}: not allowed (403): ${message}`);
-        break;
-      case 404:
-        clear = new NotFoundError(`${what}: not found (404): ${message}`);
-        break;
-      case 409:
-        clear = new ConflictError(
-          `${what}: the environment already exists (409): ${message}`,
-        );
-        break;
-      default:
-        clear = new Error(`${what} failed (${status}): ${message}`);
-    }
-    // Set after construction: the error classes would append the cause to the message.
-    throw Object.assign(clear, { cause: error });
-  }
-}
-
-function isResponseError(error: unknown): error is ResponseError {
-  return (
-    error instanceof ResponseError ||
-    (typeof error === 'object' &&
-      error !== null &&
-      (error as Error).name === 'ResponseError' &&
-      typeof (error as ResponseError).response?.status === 'number')
-  );
-}
-
 function logPlan(
   logger: { info(message: string): void },
   plan: NewEnvironmentPlan,
@@ -370,4 +309,13 @@ function logPlan(
   for (const file of plan.files) {
     logger.info(file.diff);
   }
+}
+
+/** The environments API, with this action's wording of a conflict. */
+function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {
+  return callEnvironmentsApi(
+    what,
+    call,
+    message => `${what}: the environment already exists (409): ${message}`,
+  );
 }

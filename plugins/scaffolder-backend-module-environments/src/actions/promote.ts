@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ResponseError,
-} from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   FINAL_PROMOTION_STATES,
@@ -17,6 +10,7 @@ import {
   PromotionState,
 } from '@stagecraft/plugin-environments-common';
 import { EnvironmentsService } from '@stagecraft/plugin-environments-node';
+import { callEnvironmentsApi, parseEntity } from './environmentsApi';
 import { examples } from './promote.examples';
 
 /** How long to wait for by default, in minutes. */
@@ -330,17 +324,6 @@ function failIfFinal(summary: PromotionSummary, success: PromotionState) {
   }
 }
 
-function parseEntity(ref: string): CompoundEntityRef {
-  try {
-    return parseEntityRef(ref, {
-      defaultKind: 'component',
-      defaultNamespace: 'default',
-    });
-  } catch (error) {
-    throw new InputError(`Invalid entityRef '${ref}': ${error}`);
-  }
-}
-
 /** A key the environments API accepts (printable ASCII, at most 255 characters). */
 function idempotencyKeyOf(
   taskId: string,
@@ -352,48 +335,6 @@ function idempotencyKeyOf(
     .digest('hex')
     .slice(0, 32);
   return `scaffolder-${hash}`;
-}
-
-/** Calls the environments API, turning its error responses into clear errors. */
-async function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!isResponseError(error)) {
-      throw error;
-    }
-    const status = error.response.status;
-    const message = error.body?.error?.message ?? error.message;
-    let clear: Error;
-    switch (status) {
-      case 400:
-        clear = new InputError(`${what}: invalid request (400): ${message}`);
-        break;
-      case 403:
-        clear = new NotAllowedError(`${what}: not allowed (403): ${message}`);
-        break;
-      case 404:
-        clear = new NotFoundError(`${what}: not found (404): ${message}`);
-        break;
-      case 409:
-        clear = new ConflictError(`Promotion refused (409): ${message}`);
-        break;
-      default:
-        clear = new Error(`${what} failed (${status}): ${message}`);
-    }
-    // Set after construction: the error classes would append the cause to the message.
-    throw Object.assign(clear, { cause: error });
-  }
-}
-
-function isResponseError(error: unknown): error is ResponseError {
-  return (
-    error instanceof ResponseError ||
-    (typeof error === 'object' &&
-      error !== null &&
-      (error as Error).name === 'ResponseError' &&
-      typeof (error as ResponseError).response?.status === 'number')
-  );
 }
 
 function formatImage(version: ImageVersion): string {
@@ -461,4 +402,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** The environments API, with this action's wording of a conflict. */
+function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {
+  return callEnvironmentsApi(
+    what,
+    call,
+    message => `Promotion refused (409): ${message}`,
+  );
 }
