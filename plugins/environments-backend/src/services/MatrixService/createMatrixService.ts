@@ -12,7 +12,12 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -242,21 +247,20 @@ export function createMatrixService(options: {
     }
   }
 
-  /** The repository and folder a GitOps source points at, or a problem saying why not. */
+  /** The repository and folder a GitOps source points at, or why not. */
   function resolveRepository(
     source: GitOpsSource,
-    matrix: EnvironmentMatrix,
-  ): { repository: GitRepository; path: string; label: string } | undefined {
+  ):
+    | { repository: GitRepository; path: string; label: string }
+    | { problem: string } {
     if (source.type === 'repository') {
       const repository = repositories.get(source.repository);
       if (repository) {
         return { repository, path: source.path, label: source.repository };
       }
-      matrix.problems.push({
-        severity: 'error',
-        message: `Repository '${source.repository}' is not configured: add it under environments.repositories`,
-      });
-      return undefined;
+      return {
+        problem: `Repository '${source.repository}' is not configured: add it under environments.repositories`,
+      };
     }
     try {
       if (!github) {
@@ -269,11 +273,9 @@ export function createMatrixService(options: {
         label: `${location.host}/${location.owner}/${location.repo}`,
       };
     } catch (error) {
-      matrix.problems.push({
-        severity: 'error',
-        message: `Cannot read ${source.url}: ${(error as Error).message}`,
-      });
-      return undefined;
+      return {
+        problem: `Cannot read ${source.url}: ${(error as Error).message}`,
+      };
     }
   }
 
@@ -284,8 +286,9 @@ export function createMatrixService(options: {
     reading: { refresh: boolean; readHistory: boolean },
   ): Promise<EntityState['declared']> {
     const { refresh, readHistory } = reading;
-    const target = resolveRepository(source, matrix);
-    if (!target) {
+    const target = resolveRepository(source);
+    if ('problem' in target) {
+      matrix.problems.push({ severity: 'error', message: target.problem });
       return undefined;
     }
     const { repository, path: folder, label } = target;
@@ -559,6 +562,20 @@ export function createMatrixService(options: {
         ...state,
         matrix: await applyPermissions(state.matrix, entity, credentials),
       };
+    },
+
+    async getRepository(compoundRef, { credentials }) {
+      const entityRef = stringifyEntityRef(compoundRef);
+      const entity = await resolveEntity(entityRef, credentials);
+      const { source } = readAnnotations(entity, entityRef);
+      if (!source) {
+        throw new NotFoundError(`${entityRef} has no GitOps location`);
+      }
+      const resolved = resolveRepository(source);
+      if ('problem' in resolved) {
+        throw new ConflictError(resolved.problem);
+      }
+      return resolved.repository;
     },
 
     async refreshAll() {

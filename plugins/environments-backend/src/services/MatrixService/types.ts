@@ -42,6 +42,16 @@ export interface MatrixService {
   ): Promise<EntityState>;
 
   /**
+   * The GitOps repository an entity's declared state lives in, without reading it: what a
+   * promotion under way is followed, cancelled or merged in. `NotFoundError` for an entity
+   * without a GitOps location; `ConflictError` when its repository is not configured.
+   */
+  getRepository(
+    entityRef: CompoundEntityRef,
+    options: { credentials: BackstageCredentials },
+  ): Promise<GitRepository>;
+
+  /**
    * Computes every annotated entity's matrix (with the history lags) into the cache, so requests
    * on any replica are answered from it. Run by one replica at a time, on a schedule.
    */

@@ -2,11 +2,7 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import {
-  parseEntityRef,
-  RELATION_OWNED_BY,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, RELATION_OWNED_BY } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -23,6 +19,7 @@ import { PromotionAuthorizer } from '../../permissions/createPromotionAuthorizer
 import { authorOf, requesterOf } from '../identity';
 import { EntityState, MatrixService } from '../MatrixService/types';
 import { NewEnvironmentService } from './types';
+import { entityEnvironmentsUrl } from '../entityUrl';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -157,17 +154,6 @@ export function createNewEnvironmentService(options: {
     };
   }
 
-  function entityUrl(entityRef: string) {
-    if (!appBaseUrl) return undefined;
-    const { kind, namespace, name } = parseEntityRef(entityRef);
-    return `${appBaseUrl.replace(
-      /\/$/,
-      '',
-    )}/catalog/${namespace}/${kind.toLocaleLowerCase(
-      'en-US',
-    )}/${name}/environments`;
-  }
-
   return {
     async plan(request, { credentials }) {
       return (await plan(request, credentials)).plan;
@@ -178,9 +164,7 @@ export function createNewEnvironmentService(options: {
       const requester = requesterOf(auth, credentials);
       const { name } = parseEntityRef(thePlan.entityRef);
       const title = `Add environment ${thePlan.environment} to ${name} (a copy of ${thePlan.from})`;
-      const link = entityUrl(
-        stringifyEntityRef(parseEntityRef(thePlan.entityRef)),
-      );
+      const link = entityEnvironmentsUrl(appBaseUrl, thePlan.entityRef);
       const change = await state.declared!.repository.openChange({
         baseCommit: thePlan.target.baseCommit,
         files: edits.map(edit => ({ path: edit.file, content: edit.after })),

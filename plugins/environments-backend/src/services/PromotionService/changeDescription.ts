@@ -19,7 +19,7 @@ function entityName(entityRef: string) {
 }
 
 /** The version a plan moves, for a title: one version, or "3 images". */
-function versionSummary(plan: PromotionPlan) {
+function versionSummary(plan: Pick<PromotionPlan, 'changes'>) {
   const versions = new Set(plan.changes.map(c => formatImageVersion(c.to)));
   return versions.size === 1
     ? [...versions][0]
@@ -27,7 +27,9 @@ function versionSummary(plan: PromotionPlan) {
 }
 
 /** `Promote catalogue to staging: 1.4.0`, or `Roll back …` when the source is the target. */
-export function changeTitle(plan: PromotionPlan): string {
+export function changeTitle(
+  plan: Pick<PromotionPlan, 'entityRef' | 'from' | 'to' | 'changes'>,
+): string {
   const verb = plan.from === plan.to ? 'Roll back' : 'Promote';
   return `${verb} ${entityName(plan.entityRef)} to ${plan.to}: ${versionSummary(
     plan,

@@ -41,6 +41,7 @@ import {
 import { targetProgress } from './targetProgress';
 import { versionFieldsOf, versionHistory } from './versionHistory';
 import { PromotionService } from './types';
+import { entityEnvironmentsUrl } from '../entityUrl';
 import { authorOf as author, requesterOf as requester } from '../identity';
 
 /** How many commits of the version files' history are read. */
@@ -80,17 +81,8 @@ export function createPromotionService(options: {
   const syncTimeoutMs = options.syncTimeoutMs ?? 10 * 60_000;
   const now = options.now ?? (() => new Date());
 
-  function entityUrl(entityRef: string): string | undefined {
-    if (!appBaseUrl) {
-      return undefined;
-    }
-    const { kind, namespace, name } = parseEntityRef(entityRef);
-    return `${appBaseUrl.replace(/\/$/, '')}/catalog/${encodeURIComponent(
-      namespace,
-    )}/${encodeURIComponent(
-      kind.toLocaleLowerCase('en-US'),
-    )}/${encodeURIComponent(name)}/environments`;
-  }
+  const entityUrl = (entityRef: string) =>
+    entityEnvironmentsUrl(appBaseUrl, entityRef);
 
   const requesterOf = (credentials: BackstageCredentials) =>
     requester(auth, credentials);
@@ -208,16 +200,9 @@ export function createPromotionService(options: {
   }
 
   async function repositoryOf(promotion: Promotion): Promise<GitRepository> {
-    const state = await matrix.getEntityState(
-      parseEntityRef(promotion.entityRef),
-      { credentials: await auth.getOwnServiceCredentials() },
-    );
-    if (!state.declared) {
-      throw new ConflictError(
-        `The GitOps repository of ${promotion.entityRef} cannot be read now`,
-      );
-    }
-    return state.declared.repository;
+    return matrix.getRepository(parseEntityRef(promotion.entityRef), {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
   }
 
   /** Writes a recorded plan to Git, and records where it went (or why it did not). */
@@ -654,7 +639,7 @@ export function createPromotionService(options: {
       }
       const by = requesterOf(credentials);
       const merged = await repository.mergeChange(openedChange(promotion), {
-        message: `Merge ${promotion.changeBranch}\n\n${changeTitleOf(
+        message: `Merge ${promotion.changeBranch}\n\n${changeTitle(
           promotion,
         )}\n\nMerged by ${by} through Backstage.`,
         author: await authorOf(by),
@@ -699,10 +684,4 @@ export function changeBranchName(promotion: Promotion): string {
   return `stagecraft/promote/${safe(name)}-${safe(
     promotion.to,
   )}-${promotion.id.slice(0, 8)}`;
-}
-
-function changeTitleOf(promotion: Promotion) {
-  return `Promote ${parseEntityRef(promotion.entityRef).name} to ${
-    promotion.to
-  }: ${promotion.changes.map(c => formatImageVersion(c.to)).join(', ')}`;
 }
