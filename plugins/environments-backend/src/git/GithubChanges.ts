@@ -16,6 +16,7 @@ import {
   GitRepositoryWriter,
   OpenedChange,
 } from './types';
+import { messageOf, readGithubFailure, statusOf } from './githubFailure';
 
 /** Options of {@link GithubChanges}. */
 export type GithubChangesOptions = {
@@ -646,41 +647,20 @@ fragment C on Commit {
     if (error instanceof Error && ERROR_NAMES.has(error.name)) {
       return error;
     }
-    const e = error as {
-      status?: unknown;
-      message?: unknown;
-      errors?: Array<{ type?: string; message?: string }>;
-      headers?: Record<string, string | undefined>;
-      response?: {
-        headers?: Record<string, string | undefined>;
-        data?: unknown;
-      };
-    };
-    const status = statusOf(error);
-    const headers =
-      e?.response?.headers ??
-      ((error as Error)?.name !== 'HttpError' ? e?.headers : undefined) ??
-      {};
+    const failure = readGithubFailure(error);
+    const { status, graphqlErrors } = failure;
     // A RequestError's message is GitHub's, with its validation errors.
     const message =
-      messageOf(e) ?? messageOf(e?.response?.data) ?? String(error);
+      failure.errorMessage ?? failure.githubMessage ?? String(error);
     const what = `GitHub ${step} failed for ${this.name}`;
 
-    const graphqlErrors = Array.isArray(e?.errors) ? e.errors : [];
-    if (
-      graphqlErrors.some(x => x?.type === 'RATE_LIMITED') ||
-      ((status === 403 || status === 429) &&
-        (headers['x-ratelimit-remaining'] === '0' ||
-          headers['retry-after'] !== undefined ||
-          /rate limit/i.test(message)))
-    ) {
-      const reset = Number(headers['x-ratelimit-reset']);
-      const retryAfter = Number(headers['retry-after']);
+    if (failure.rateLimit) {
+      const { retryAfterSeconds, resetAt } = failure.rateLimit;
       let when = '';
-      if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) {
-        when = `; retry after ${retryAfter} s`;
-      } else if (Number.isFinite(reset) && reset > 0) {
-        when = `; it resets at ${new Date(reset * 1000).toISOString()}`;
+      if (retryAfterSeconds !== undefined) {
+        when = `; retry after ${retryAfterSeconds} s`;
+      } else if (resetAt) {
+        when = `; it resets at ${resetAt.toISOString()}`;
       }
       return new ServiceUnavailableError(
         `${what}: GitHub's rate limit was reached${when}`,
@@ -692,7 +672,10 @@ fragment C on Commit {
     if (graphqlErrors.length > 0) {
       return new Error(`${what}: ${message}`);
     }
-    if (status === undefined || (status === 500 && !e?.response)) {
+    if (
+      status === undefined ||
+      (status === 500 && !(error as { response?: unknown }).response)
+    ) {
       return new ServiceUnavailableError(`${what}: no answer (${message})`);
     }
     const detail = `${what}: ${status} ${message}`;
@@ -781,21 +764,6 @@ function checkBranchName(branch: string) {
 function isUnanswered(error: unknown): boolean {
   const status = statusOf(error);
   return status === undefined || status >= 500;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | undefined)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function messageOf(value: unknown): string | undefined {
-  const message =
-    typeof value === 'string'
-      ? value
-      : (value as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' && message
-    ? message.slice(0, 300)
-    : undefined;
 }
 
 /** GitHub's message of a failed call, with its validation errors. */

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { Octokit } from '@octokit/rest';
 import { GithubChanges } from './GithubChanges';
+import { readGithubFailure, statusOf } from './githubFailure';
 import {
   ChangeAuthor,
   ChangeRequest,
@@ -454,43 +455,16 @@ export class GithubRepository implements GitRepository, GitRepositoryWriter {
   }
 
   private describeFailure(error: unknown): Failure {
-    const e = error as {
-      status?: unknown;
-      message?: unknown;
-      errors?: Array<{ type?: string; message?: string }>;
-      headers?: Record<string, string | undefined>;
-      response?: {
-        headers?: Record<string, string | undefined>;
-        data?: unknown;
-      };
-    };
-    const status = statusOf(error);
-    // RequestError's own `headers` is deprecated (and warns); GraphqlResponseError has no other.
-    const headers =
-      e?.response?.headers ??
-      ((error as Error)?.name !== 'HttpError' ? e?.headers : undefined) ??
-      {};
-    const githubMessage = messageOf(e?.response?.data) ?? messageOf(e);
+    const { status, githubMessage, rateLimit } = readGithubFailure(error);
     const where = `GitHub repository ${this.name} (ref '${this.ref}')`;
 
-    const graphqlRateLimited =
-      Array.isArray(e?.errors) &&
-      e.errors.some(x => x?.type === 'RATE_LIMITED');
-    const rateLimited =
-      graphqlRateLimited ||
-      ((status === 403 || status === 429) &&
-        (headers['x-ratelimit-remaining'] === '0' ||
-          headers['retry-after'] !== undefined ||
-          /rate limit/i.test(githubMessage ?? '')));
-    if (rateLimited) {
+    if (rateLimit) {
       const now = this.now();
-      const retryAfter = Number(headers['retry-after']);
-      const reset = Number(headers['x-ratelimit-reset']);
       let retryAt = now + 60_000;
-      if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) {
-        retryAt = now + retryAfter * 1000;
-      } else if (Number.isFinite(reset) && reset > 0) {
-        retryAt = reset * 1000;
+      if (rateLimit.retryAfterSeconds !== undefined) {
+        retryAt = now + rateLimit.retryAfterSeconds * 1000;
+      } else if (rateLimit.resetAt) {
+        retryAt = rateLimit.resetAt.getTime();
       }
       const reason = `GitHub's rate limit was reached while reading ${where}; it resets at ${new Date(
         retryAt,
@@ -532,19 +506,4 @@ export class GithubRepository implements GitRepository, GitRepositoryWriter {
     }
     return { reason, error: result };
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | undefined)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function messageOf(value: unknown): string | undefined {
-  const message =
-    typeof value === 'string'
-      ? value
-      : (value as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' && message
-    ? message.slice(0, 300)
-    : undefined;
 }
