@@ -22,6 +22,7 @@ import request from 'supertest';
 import { environmentsPlugin } from '../src/plugin';
 import { FakeGithub } from '../src/git/__testUtils__/fakeGithub';
 import { fakeKubernetesApi } from '../src/clusters/__testUtils__/fakeKubernetesApi';
+import { rolledOutDeployment } from '../src/clusters/__testUtils__/rolledOutDeployment';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -54,38 +55,11 @@ async function main() {
   github.tokens.add('bench-token');
   github.commit('org/gitops', 'main', readTree(examples));
 
-  const devDeployment = {
-    namespace: 'craftista-dev',
-    object: {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: {
-        name: 'catalogue',
-        namespace: 'craftista-dev',
-        generation: 1,
-      },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'catalogue' } },
-        template: {
-          metadata: { labels: { app: 'catalogue' } },
-          spec: {
-            containers: [
-              { name: 'catalogue', image: 'craftista/catalogue:1.4.0' },
-            ],
-          },
-        },
-      },
-      status: {
-        observedGeneration: 1,
-        replicas: 1,
-        updatedReplicas: 1,
-        readyReplicas: 1,
-        availableReplicas: 1,
-        conditions: [{ type: 'Available', status: 'True' }],
-      },
-    },
-  };
+  const devDeployment = rolledOutDeployment(
+    'craftista-dev',
+    'craftista/catalogue:1.4.0',
+    1,
+  );
 
   const msw = setupServer(
     // Every GitHub call waits, then falls through to the fake.

@@ -13,6 +13,7 @@ import request from 'supertest';
 import { environmentsPlugin } from './plugin';
 import { createDemoGitRepository } from './__testUtils__/demoGitRepository';
 import { fakeKubernetesApi } from './clusters/__testUtils__/fakeKubernetesApi';
+import { rolledOutDeployment } from './clusters/__testUtils__/rolledOutDeployment';
 
 // Two replicas of the backend share one PostgreSQL database (the server on this machine), each
 // with its own clone cache, as replicas have their own disks.
@@ -31,34 +32,11 @@ const catalogue: Entity = {
   spec: { type: 'service', owner: 'group:default/team-a' },
 };
 
-const healthyDev = {
-  namespace: 'craftista-dev',
-  object: {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'catalogue', namespace: 'craftista-dev', generation: 1 },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: 'catalogue' } },
-      template: {
-        metadata: { labels: { app: 'catalogue' } },
-        spec: {
-          containers: [
-            { name: 'catalogue', image: 'craftista/catalogue:1.4.0' },
-          ],
-        },
-      },
-    },
-    status: {
-      observedGeneration: 1,
-      replicas: 1,
-      updatedReplicas: 1,
-      readyReplicas: 1,
-      availableReplicas: 1,
-      conditions: [{ type: 'Available', status: 'True' }],
-    },
-  },
-};
+const healthyDev = rolledOutDeployment(
+  'craftista-dev',
+  'craftista/catalogue:1.4.0',
+  1,
+);
 
 const msw = setupServer(
   fakeKubernetesApi([{ host: 'nonprod', objects: [healthyDev] }]).handler,

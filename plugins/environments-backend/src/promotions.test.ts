@@ -16,6 +16,7 @@ import { environmentsPlugin } from './plugin';
 import { createDemoGitRepository } from './__testUtils__/demoGitRepository';
 import { expectToMatchSpec } from './__testUtils__/expectToMatchSpec';
 import { fakeKubernetesApi } from './clusters/__testUtils__/fakeKubernetesApi';
+import { rolledOutDeployment } from './clusters/__testUtils__/rolledOutDeployment';
 
 const catalogue: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -31,52 +32,12 @@ const catalogue: Entity = {
   relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
 };
 
-/** A Deployment as the API server reports it once rolled out: Healthy, running `image`. */
-function deployment(namespace: string, image: string, replicas: number) {
-  return {
-    namespace,
-    object: {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: {
-        name: 'catalogue',
-        namespace,
-        generation: 2,
-        labels: { app: 'catalogue' },
-      },
-      spec: {
-        replicas,
-        selector: { matchLabels: { app: 'catalogue' } },
-        template: {
-          metadata: { labels: { app: 'catalogue' } },
-          spec: { containers: [{ name: 'catalogue', image }] },
-        },
-      },
-      status: {
-        observedGeneration: 2,
-        replicas,
-        updatedReplicas: replicas,
-        readyReplicas: replicas,
-        availableReplicas: replicas,
-        conditions: [
-          { type: 'Available', status: 'True' },
-          {
-            type: 'Progressing',
-            status: 'True',
-            reason: 'NewReplicaSetAvailable',
-          },
-        ],
-      },
-    },
-  };
-}
-
 // One cluster runs dev and staging as Git declares them (dev 1.4.0, staging 1.3.2).
 const cluster = {
   host: 'nonprod',
   objects: [
-    deployment('craftista-dev', 'craftista/catalogue:1.4.0', 1),
-    deployment('craftista-staging', 'craftista/catalogue:1.3.2', 2),
+    rolledOutDeployment('craftista-dev', 'craftista/catalogue:1.4.0', 1),
+    rolledOutDeployment('craftista-staging', 'craftista/catalogue:1.3.2', 2),
   ],
 };
 const msw = setupServer(fakeKubernetesApi([cluster]).handler);
@@ -87,8 +48,8 @@ let gitops: ReturnType<typeof createDemoGitRepository>;
 beforeEach(() => {
   gitops = createDemoGitRepository();
   cluster.objects = [
-    deployment('craftista-dev', 'craftista/catalogue:1.4.0', 1),
-    deployment('craftista-staging', 'craftista/catalogue:1.3.2', 2),
+    rolledOutDeployment('craftista-dev', 'craftista/catalogue:1.4.0', 1),
+    rolledOutDeployment('craftista-staging', 'craftista/catalogue:1.3.2', 2),
   ];
 });
 afterEach(() => gitops.remove());
@@ -304,7 +265,7 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
     );
     expect(current.body.state).toBe('syncing');
 
-    cluster.objects[1] = deployment(
+    cluster.objects[1] = rolledOutDeployment(
       'craftista-staging',
       'craftista/catalogue:1.4.0',
       2,
@@ -433,7 +394,7 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
 
   it('answers 409 with the reasons when a gate fails', async () => {
     cluster.objects = [
-      deployment('craftista-dev', 'craftista/catalogue:1.3.0', 1),
+      rolledOutDeployment('craftista-dev', 'craftista/catalogue:1.3.0', 1),
     ];
     const { server } = await startBackend();
 

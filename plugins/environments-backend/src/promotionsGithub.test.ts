@@ -19,39 +19,13 @@ import {
 } from './__testUtils__/demoGitRepository';
 import { expectToMatchSpec } from './__testUtils__/expectToMatchSpec';
 import { fakeKubernetesApi } from './clusters/__testUtils__/fakeKubernetesApi';
+import { rolledOutDeployment } from './clusters/__testUtils__/rolledOutDeployment';
 import { FakeGithub } from './git/__testUtils__/fakeGithub';
 
 const REPO = 'org/gitops';
 const TOKEN = 'ghs_faketokenforpromotiontests';
 const promotionsPath =
   '/api/environments/entities/component/default/catalogue/promotions';
-
-function deployment(namespace: string, image: string, replicas: number) {
-  return {
-    namespace,
-    object: {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'catalogue', namespace, generation: 1 },
-      spec: {
-        replicas,
-        selector: { matchLabels: { app: 'catalogue' } },
-        template: {
-          metadata: { labels: { app: 'catalogue' } },
-          spec: { containers: [{ name: 'catalogue', image }] },
-        },
-      },
-      status: {
-        observedGeneration: 1,
-        replicas,
-        updatedReplicas: replicas,
-        readyReplicas: replicas,
-        availableReplicas: replicas,
-        conditions: [{ type: 'Available', status: 'True' }],
-      },
-    },
-  };
-}
 
 function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -86,8 +60,8 @@ beforeEach(() => {
   github.tokens.add(TOKEN);
   github.commit(REPO, 'main', readTree(demoGitopsFiles));
   cluster.objects = [
-    deployment('craftista-dev', 'craftista/catalogue:1.4.0', 1),
-    deployment('craftista-staging', 'craftista/catalogue:1.3.2', 2),
+    rolledOutDeployment('craftista-dev', 'craftista/catalogue:1.4.0', 1),
+    rolledOutDeployment('craftista-staging', 'craftista/catalogue:1.3.2', 2),
   ];
 });
 
@@ -199,7 +173,7 @@ describe('promotions on GitHub', () => {
     github.mergePull(REPO, pull.number);
     await track(); // pending-review → merged
     await track(); // merged → syncing
-    cluster.objects[1] = deployment(
+    cluster.objects[1] = rolledOutDeployment(
       'craftista-staging',
       'craftista/catalogue:1.4.0',
       2,
