@@ -44,8 +44,14 @@ export interface Config {
       watch?: boolean;
     };
     /**
-     * Where cached clones of plain-git repositories are kept; default: a folder under
-     * `backend.workingDirectory`, or under the system's temporary folder.
+     * Where the plugin keeps data across restarts (mirrors of plain-git repositories, under
+     * `git/`, one per repository URL and backend base URL, so two backends never share one);
+     * default: `stagecraft-environments` under `backend.workingDirectory`, or under the
+     * system's temporary folder. The demo keeps it in `.stagecraft/data`.
+     */
+    dataDir?: string;
+    /**
+     * Where cached clones of plain-git repositories are kept; default: `git/` under `dataDir`.
      */
     cacheDirectory?: string;
     /** How promotions go, per target environment; what is left out falls back to `defaults`. */
@@ -58,6 +64,11 @@ export interface Config {
       trackingInterval?: HumanDuration | string;
       /** How long a merged promotion may take to run Healthy in its target; default 10 minutes. */
       syncTimeout?: HumanDuration | string;
+      /**
+       * How long one Git operation (writing, merging or cancelling a promotion) may hold the
+       * promotion before it is taken for interrupted and reconciled with Git; default 2 minutes.
+       */
+      leaseTimeout?: HumanDuration | string;
     };
   };
 }

@@ -156,6 +156,27 @@ export const environmentsPlugin = createBackendPlugin({
                 readDurationFromConfig(promotionConfig, { key: 'syncTimeout' }),
               )
             : undefined,
+          leaseMs: promotionConfig?.has('leaseTimeout')
+            ? durationToMilliseconds(
+                readDurationFromConfig(promotionConfig, {
+                  key: 'leaseTimeout',
+                }),
+              )
+            : undefined,
+        });
+
+        // After a restart, records whose Git operation was interrupted are checked against Git
+        // (once their lease expires; the tracker below keeps doing it).
+        lifecycle.addStartupHook(() => {
+          promotions
+            .reconcile()
+            .catch(error =>
+              logger.warn(
+                `Reconciling promotions with Git failed: ${
+                  (error as Error).message
+                }`,
+              ),
+            );
         });
 
         // One replica at a time follows the open promotions: their pull requests, then the clusters.

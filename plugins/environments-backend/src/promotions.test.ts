@@ -232,14 +232,35 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
       }),
     ]);
 
-    // The same key again: the same promotion, no second branch.
+    // The same key with the same request again: the same promotion, no second branch.
     const replay = await request(server)
       .post(promotionsPath)
       .set('Idempotency-Key', 'promote-1')
-      .send({ from: 'dev', to: 'staging' });
+      .send({
+        note: 'Ship the new search',
+        planId: plan.body.planId,
+        to: 'staging',
+        from: 'dev',
+      });
     expect(replay.status).toBe(200);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body.id).toBe(promotion.id);
+    expect(branches()).toHaveLength(2);
+
+    // The same key with another request is refused, not replayed.
+    const reused = await request(server)
+      .post(promotionsPath)
+      .set('Idempotency-Key', 'promote-1')
+      .send({ from: 'dev', to: 'staging' });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.message).toMatch(
+      /Idempotency-Key 'promote-1' was first used for another request/,
+    );
+    const otherEntity = await request(server)
+      .post('/api/environments/entities/component/default/voting/promotions')
+      .set('Idempotency-Key', 'promote-1')
+      .send({ from: 'dev', to: 'staging' });
+    expect(otherEntity.status).toBe(422);
     expect(branches()).toHaveLength(2);
 
     // Another request for the same target while this one is open.

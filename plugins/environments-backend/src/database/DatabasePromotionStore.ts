@@ -4,6 +4,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
+import { UnprocessableError } from '../errors';
 import {
   FINAL_PROMOTION_STATES,
   Promotion,
@@ -12,7 +13,13 @@ import {
   isOpenPromotionState,
 } from '@stagecraft/plugin-environments-common';
 import { Knex } from 'knex';
-import { NewPromotion, PromotionStore } from './types';
+import {
+  Lease,
+  LeaseOperation,
+  NewPromotion,
+  PromotionStore,
+  StoredPromotion,
+} from './types';
 
 const migrationsDir = resolvePackagePath(
   '@stagecraft/plugin-environments-backend',
@@ -57,6 +64,10 @@ type PromotionRow = {
   created_at: Date | string | number;
   updated_at: Date | string | number;
   data: string;
+  lease_operation: LeaseOperation | null;
+  lease_holder: string | null;
+  lease_until: Date | string | number | null;
+  request_fingerprint: string | null;
 };
 
 /** The part of a promotion kept as JSON in `data`: everything without a column of its own. */
@@ -98,6 +109,22 @@ function toPromotion(row: PromotionRow): Promotion {
     createdAt: toIsoString(row.created_at),
     updatedAt: toIsoString(row.updated_at),
   };
+}
+
+function toLease(row: PromotionRow): Lease | undefined {
+  if (!row.lease_operation || !row.lease_holder || row.lease_until === null) {
+    return undefined;
+  }
+  return {
+    operation: row.lease_operation,
+    holder: row.lease_holder,
+    until: toIsoString(row.lease_until),
+  };
+}
+
+function toStored(row: PromotionRow): StoredPromotion {
+  const lease = toLease(row);
+  return { promotion: toPromotion(row), ...(lease && { lease }) };
 }
 
 /** The columns that change with the promotion (all but id, entity, target, key, created_at). */
@@ -197,9 +224,14 @@ export class DatabasePromotionStore implements PromotionStore {
 
   async create(
     newPromotion: NewPromotion,
-    options?: { idempotencyKey?: string },
-  ): Promise<{ promotion: Promotion; created: boolean }> {
+    options?: {
+      idempotencyKey?: string;
+      fingerprint?: string;
+      lease?: { operation: LeaseOperation; ttlMs: number };
+    },
+  ): Promise<{ promotion: Promotion; created: boolean; lease?: Lease }> {
     const idempotencyKey = options?.idempotencyKey;
+    const fingerprint = options?.fingerprint ?? null;
     const { entityRef, to, from, requestedBy } = newPromotion;
     checkLength('entityRef', entityRef, MAX_LENGTH.string);
     checkLength('target environment', to, MAX_LENGTH.string);
@@ -211,6 +243,7 @@ export class DatabasePromotionStore implements PromotionStore {
       const existing = await this.findByIdempotencyKey(
         requestedBy,
         idempotencyKey,
+        fingerprint ?? undefined,
       );
       if (existing) {
         return { promotion: existing, created: false };
@@ -226,16 +259,25 @@ export class DatabasePromotionStore implements PromotionStore {
         updatedAt: at,
         events: [{ state: newPromotion.state, at }],
       };
+      const lease: Lease | undefined = options?.lease && {
+        operation: options.lease.operation,
+        holder: randomUUID(),
+        until: new Date(Date.parse(at) + options.lease.ttlMs).toISOString(),
+      };
       try {
         await this.db<PromotionRow>(TABLE).insert({
           id: promotion.id,
           entity_ref: entityRef,
           target_environment: to,
           idempotency_key: idempotencyKey ?? null,
+          request_fingerprint: fingerprint,
           created_at: new Date(at),
+          lease_operation: lease?.operation ?? null,
+          lease_holder: lease?.holder ?? null,
+          lease_until: lease ? new Date(lease.until) : null,
           ...toMutableColumns(promotion),
         });
-        return { promotion, created: true };
+        return { promotion, created: true, ...(lease && { lease }) };
       } catch (error) {
         const violated = violatedUniqueIndex(error);
         if (!violated || violated === 'other') {
@@ -247,6 +289,7 @@ export class DatabasePromotionStore implements PromotionStore {
           const existing = await this.findByIdempotencyKey(
             requestedBy,
             idempotencyKey,
+            fingerprint ?? undefined,
           );
           if (existing) {
             return { promotion: existing, created: false };
@@ -268,21 +311,87 @@ export class DatabasePromotionStore implements PromotionStore {
   }
 
   async get(id: string): Promise<Promotion | undefined> {
+    return (await this.getStored(id))?.promotion;
+  }
+
+  async getStored(id: string): Promise<StoredPromotion | undefined> {
     if (!UUID.test(id)) {
       return undefined;
     }
     const row = await this.db<PromotionRow>(TABLE).where({ id }).first();
-    return row ? toPromotion(row) : undefined;
+    return row ? toStored(row) : undefined;
   }
 
   async findByIdempotencyKey(
     requestedBy: string,
     idempotencyKey: string,
+    fingerprint?: string,
   ): Promise<Promotion | undefined> {
     const row = await this.db<PromotionRow>(TABLE)
       .where({ requested_by: requestedBy, idempotency_key: idempotencyKey })
       .first();
-    return row ? toPromotion(row) : undefined;
+    if (!row) {
+      return undefined;
+    }
+    if (
+      fingerprint !== undefined &&
+      row.request_fingerprint !== null &&
+      row.request_fingerprint !== fingerprint
+    ) {
+      throw new UnprocessableError(
+        `Idempotency-Key '${idempotencyKey}' was first used for another request (promotion ${row.id}); use a new key for a new request`,
+      );
+    }
+    return toPromotion(row);
+  }
+
+  async claim(
+    id: string,
+    request: {
+      from: PromotionState[];
+      operation: LeaseOperation;
+      ttlMs: number;
+    },
+  ): Promise<
+    | { claimed: true; promotion: Promotion; lease: Lease }
+    | { claimed: false; current?: StoredPromotion }
+  > {
+    if (!UUID.test(id)) {
+      return { claimed: false };
+    }
+    const now = this.now();
+    const lease: Lease = {
+      operation: request.operation,
+      holder: randomUUID(),
+      until: new Date(now.getTime() + request.ttlMs).toISOString(),
+    };
+    // Compare and set in one statement: the state is one of `from` and nobody holds a live lease.
+    const updated = await this.db<PromotionRow>(TABLE)
+      .where({ id })
+      .whereIn('state', request.from)
+      .where(builder =>
+        builder.whereNull('lease_until').orWhere('lease_until', '<', now),
+      )
+      .update({
+        lease_operation: lease.operation,
+        lease_holder: lease.holder,
+        lease_until: new Date(lease.until),
+      });
+    const current = await this.getStored(id);
+    if (updated !== 1 || current?.lease?.holder !== lease.holder) {
+      return { claimed: false, ...(current && { current }) };
+    }
+    return { claimed: true, promotion: current.promotion, lease };
+  }
+
+  async release(id: string, holder: string): Promise<boolean> {
+    if (!UUID.test(id)) {
+      return false;
+    }
+    const updated = await this.db<PromotionRow>(TABLE)
+      .where({ id, lease_holder: holder })
+      .update({ lease_operation: null, lease_holder: null, lease_until: null });
+    return updated === 1;
   }
 
   async transition(
@@ -292,6 +401,7 @@ export class DatabasePromotionStore implements PromotionStore {
       to: PromotionState;
       message?: string;
       patch?: Partial<Omit<NewPromotion, 'entityRef' | 'to' | 'state'>>;
+      holder?: string;
     },
   ): Promise<Promotion | undefined> {
     if (!UUID.test(id)) {
@@ -312,7 +422,21 @@ export class DatabasePromotionStore implements PromotionStore {
         if (!change.from.includes(current.state)) {
           return undefined;
         }
-        const at = this.now().toISOString();
+        // A live lease belongs to the operation writing to Git: only its holder moves the
+        // promotion (and frees the lease by moving it); everyone else waits for it or its expiry.
+        const lease = toLease(row);
+        if (change.holder !== undefined && lease?.holder !== change.holder) {
+          return undefined;
+        }
+        const now = this.now();
+        if (
+          change.holder === undefined &&
+          lease &&
+          Date.parse(lease.until) > now.getTime()
+        ) {
+          return undefined;
+        }
+        const at = now.toISOString();
         const event: PromotionEvent = { state: change.to, at };
         if (change.message !== undefined) {
           event.message = change.message;
@@ -332,8 +456,19 @@ export class DatabasePromotionStore implements PromotionStore {
         // Compare and set: the row lock already serialises PostgreSQL, the condition keeps the
         // move single on any database.
         const updated = await trx<PromotionRow>(TABLE)
-          .where({ id, state: current.state })
-          .update(toMutableColumns(next));
+          .where({
+            id,
+            state: current.state,
+            lease_holder: row.lease_holder,
+          })
+          .update({
+            ...toMutableColumns(next),
+            ...(change.holder !== undefined && {
+              lease_operation: null,
+              lease_holder: null,
+              lease_until: null,
+            }),
+          });
         return updated === 1 ? next : undefined;
       });
     } catch (error) {
@@ -352,12 +487,26 @@ export class DatabasePromotionStore implements PromotionStore {
   }
 
   async listOpen(): Promise<Promotion[]> {
+    return (await this.listOpenStored()).map(stored => stored.promotion);
+  }
+
+  async listOpenStored(): Promise<StoredPromotion[]> {
     const rows = await this.db<PromotionRow>(TABLE)
       .whereNotIn('state', FINAL_PROMOTION_STATES)
       .orderBy([
         { column: 'created_at', order: 'asc' },
         { column: 'id', order: 'asc' },
       ]);
+    return rows.map(toStored);
+  }
+
+  async findByIdPrefix(prefix: string): Promise<Promotion[]> {
+    if (!/^[0-9a-f]{8}$/.test(prefix)) {
+      return [];
+    }
+    const rows = await this.db<PromotionRow>(TABLE)
+      .where('id', 'like', `${prefix}%`)
+      .limit(10);
     return rows.map(toPromotion);
   }
 

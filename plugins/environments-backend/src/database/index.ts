@@ -1,2 +1,8 @@
 export { DatabasePromotionStore } from './DatabasePromotionStore';
-export type { NewPromotion, PromotionStore } from './types';
+export type {
+  Lease,
+  LeaseOperation,
+  NewPromotion,
+  PromotionStore,
+  StoredPromotion,
+} from './types';

@@ -92,7 +92,9 @@ const ERROR_NAMES = new Set([
  * named in a `Co-authored-by` trailer. File history costs 2 GraphQL queries, cached per head
  * commit of the branch.
  */
-export class GithubChanges implements GitRepositoryWriter {
+export class GithubChanges
+  implements Omit<GitRepositoryWriter, 'tracePromotion' | 'listChangeBranches'>
+{
   readonly canMerge = false;
   private readonly client: () => Promise<Octokit>;
   private readonly owner: string;

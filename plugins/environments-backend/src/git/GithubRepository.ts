@@ -2,9 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { Octokit } from '@octokit/rest';
 import { GithubChanges } from './GithubChanges';
+import { GithubPromotionTraces } from './GithubPromotionTraces';
 import { readGithubFailure, statusOf } from './githubFailure';
 import {
   ChangeAuthor,
+  ChangeBranch,
   ChangeRequest,
   ChangeStatus,
   CommitRequest,
@@ -12,6 +14,7 @@ import {
   GitRepository,
   GitRepositoryWriter,
   OpenedChange,
+  PromotionTrace,
   RepositorySnapshot,
 } from './types';
 
@@ -132,6 +135,7 @@ export class GithubRepository implements GitRepository, GitRepositoryWriter {
   private lastError?: Error;
   private fetching?: Promise<void>;
   private readonly changes: GithubChanges;
+  private readonly traces: GithubPromotionTraces;
 
   constructor(options: GithubRepositoryOptions) {
     this.owner = options.owner;
@@ -161,6 +165,24 @@ export class GithubRepository implements GitRepository, GitRepositoryWriter {
       logger: this.logger,
       now: this.now,
     });
+    this.traces = new GithubPromotionTraces({
+      client: this.client,
+      owner: this.owner,
+      repo: this.repo,
+      branch: this.ref,
+      name: this.name,
+    });
+  }
+
+  tracePromotion(
+    promotionId: string,
+    options: { branch?: string; since: string },
+  ): Promise<PromotionTrace> {
+    return this.traces.trace(promotionId, options);
+  }
+
+  listChangeBranches(): Promise<ChangeBranch[]> {
+    return this.traces.listChangeBranches();
   }
 
   commit(request: CommitRequest): Promise<{ commit: string; url?: string }> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import fs from 'node:fs';
@@ -9,10 +10,12 @@ import {
   ChangeRequest,
   ChangeStatus,
   CommitRequest,
+  ChangeBranch,
   FileHistoryCommit,
   GitRepository,
   GitRepositoryWriter,
   OpenedChange,
+  PromotionTrace,
   RepositorySnapshot,
 } from './types';
 
@@ -26,6 +29,12 @@ export type PlainGitRepositoryOptions = {
   branch?: string;
   /** Where the cached clone is kept. */
   cacheDir: string;
+  /**
+   * What tells this backend's mirrors from another's in the same cache folder (its base URL):
+   * the mirror's folder is named after it and the repository's URL, so two backends on one host
+   * never share one.
+   */
+  instanceKey?: string;
   /** What a relative `url` is relative to; default: the process's working directory. */
   baseDir?: string;
   /** Minimum time between two fetches; default 30 s. */
@@ -76,9 +85,13 @@ export class PlainGitRepository implements GitRepository, GitRepositoryWriter {
       ? options.url
       : path.resolve(options.baseDir ?? process.cwd(), options.url);
     this.configuredBranch = options.branch;
+    const key = createHash('sha256')
+      .update(`${this.url}\n${options.instanceKey ?? ''}`)
+      .digest('hex')
+      .slice(0, 16);
     this.cloneDir = path.join(
       options.cacheDir,
-      `${options.name.replace(/[^A-Za-z0-9._-]/g, '_')}.git`,
+      `${options.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${key}.git`,
     );
     this.refreshIntervalMs = options.refreshIntervalMs ?? 30_000;
     this.maxFileSize = options.maxFileSize ?? 1024 * 1024;
@@ -283,6 +296,62 @@ export class PlainGitRepository implements GitRepository, GitRepositoryWriter {
   }
 
   /** Runs writes one at a time, so they share no temporary index and no ref updates. */
+  async tracePromotion(
+    promotionId: string,
+    options: { branch?: string; since: string },
+  ): Promise<PromotionTrace> {
+    await this.fetchNow();
+    const trace: PromotionTrace = {};
+    const branchHead = options.branch
+      ? await this.head(options.branch)
+      : undefined;
+    if (branchHead) {
+      trace.branch = { commit: branchHead };
+    }
+    const found = (
+      await git(
+        [
+          'log',
+          '--format=%H',
+          '--fixed-strings',
+          `--grep=Stagecraft-Promotion: ${promotionId}`,
+          `--since=${options.since}`,
+          '-n',
+          '1',
+          `refs/heads/${await this.branch()}`,
+          '--',
+        ],
+        { cwd: this.cloneDir },
+      )
+    )
+      .toString('utf8')
+      .trim();
+    if (found) {
+      trace.committed = { commit: found };
+    }
+    return trace;
+  }
+
+  async listChangeBranches(): Promise<ChangeBranch[]> {
+    await this.fetchNow();
+    const out = await git(
+      [
+        'for-each-ref',
+        '--format=%(objectname) %(refname)',
+        'refs/heads/stagecraft/',
+      ],
+      { cwd: this.cloneDir },
+    );
+    return out
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(line => {
+        const [commit, ref] = line.split(' ');
+        return { commit, branch: ref.replace(/^refs\/heads\//, '') };
+      });
+  }
+
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const result = this.writes.then(task);
     this.writes = result.catch(() => undefined);

@@ -1,5 +1,6 @@
 export type {
   ChangeAuthor,
+  ChangeBranch,
   ChangeRequest,
   ChangeStatus,
   CommitRequest,
@@ -7,6 +8,7 @@ export type {
   GitRepository,
   GitRepositoryWriter,
   OpenedChange,
+  PromotionTrace,
   RepositorySnapshot,
 } from './types';
 export { PlainGitRepository } from './PlainGitRepository';

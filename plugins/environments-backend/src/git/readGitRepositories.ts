@@ -22,11 +22,8 @@ export function readGitRepositories(options: {
   const { config, logger } = options;
   const cacheDir =
     config.getOptionalString('environments.cacheDirectory') ??
-    path.join(
-      config.getOptionalString('backend.workingDirectory') ?? os.tmpdir(),
-      'stagecraft-environments',
-      'git',
-    );
+    path.join(dataDirectoryOf(config), 'git');
+  const instanceKey = config.getOptionalString('backend.baseUrl') ?? '';
 
   const repositories = new Map<string, GitRepository>();
   const section = config.getOptionalConfig('environments.repositories');
@@ -50,9 +47,28 @@ export function readGitRepositories(options: {
           : undefined,
         allowMerge: entry.getOptionalBoolean('allowMerge'),
         cacheDir,
+        instanceKey,
         logger: logger.child({ repository: name }),
       }),
     );
   }
   return repositories;
+}
+
+/**
+ * Where the plugin keeps what it needs across restarts (Git mirrors): `environments.dataDir`,
+ * else `stagecraft-environments` under `backend.workingDirectory`, else under the OS temp folder.
+ * Relative paths are relative to the backend's working directory.
+ *
+ * @public
+ */
+export function dataDirectoryOf(config: RootConfigService): string {
+  const configured = config.getOptionalString('environments.dataDir');
+  if (configured) {
+    return path.resolve(configured);
+  }
+  return path.join(
+    config.getOptionalString('backend.workingDirectory') ?? os.tmpdir(),
+    'stagecraft-environments',
+  );
 }

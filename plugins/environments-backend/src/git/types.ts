@@ -112,6 +112,35 @@ export type FileHistoryCommit = {
 };
 
 /**
+ * What Git holds of one promotion, whatever its record says: read to reconcile a record with Git
+ * after a crash or a lost answer.
+ *
+ * @public
+ */
+export type PromotionTrace = {
+  /** The promotion's branch, when it exists, and the commit it is at. */
+  branch?: { commit: string };
+  /** Its pull request, where the host has them. */
+  pullRequest?: {
+    number: number;
+    url: string;
+    state: 'open' | 'closed' | 'merged';
+  };
+  /**
+   * A commit on the repository's branch whose message carries the promotion's
+   * `Stagecraft-Promotion` trailer: the promotion reached the branch (directly or merged).
+   */
+  committed?: { commit: string; url?: string };
+};
+
+/**
+ * A branch made for a promotion or a change (`stagecraft/…`), as listed by the host.
+ *
+ * @public
+ */
+export type ChangeBranch = { branch: string; commit: string };
+
+/**
  * What promotions need of a repository besides reading it: commit, open and follow changes, and
  * the history of the version files.
  *
@@ -153,4 +182,16 @@ export interface GitRepositoryWriter {
     paths: string[],
     options: { limit: number },
   ): Promise<FileHistoryCommit[]>;
+
+  /**
+   * What Git holds of a promotion: its branch (when `branch` is given), its pull request, and a
+   * commit on the repository's branch since `since` that carries its trailer.
+   */
+  tracePromotion(
+    promotionId: string,
+    options: { branch?: string; since: string },
+  ): Promise<PromotionTrace>;
+
+  /** The branches under `stagecraft/`, to find changes that no record knows. */
+  listChangeBranches(): Promise<ChangeBranch[]>;
 }

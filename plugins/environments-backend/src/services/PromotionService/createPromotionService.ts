@@ -24,7 +24,7 @@ import {
   PromotionRequest,
 } from '@stagecraft/plugin-environments-common';
 import { GitRepository, OpenedChange } from '../../git';
-import { PromotionStore } from '../../database';
+import { PromotionStore, StoredPromotion } from '../../database';
 import { PromotionAuthorizer } from '../../permissions/createPromotionAuthorizer';
 import { EntityState, MatrixService } from '../MatrixService/types';
 import {
@@ -39,6 +39,8 @@ import {
   pullRequestBody,
 } from './changeDescription';
 import { targetProgress } from './targetProgress';
+import { reconcileWithGit } from './reconcileWithGit';
+import { requestFingerprint } from './requestFingerprint';
 import { versionFieldsOf, versionHistory } from './versionHistory';
 import { PromotionService } from './types';
 import { entityEnvironmentsUrl } from '../entityUrl';
@@ -47,8 +49,19 @@ import { authorOf as author, requesterOf as requester } from '../identity';
 /** How many commits of the version files' history are read. */
 const HISTORY_DEPTH = 50;
 
-/** A promotion left in `planned` this long was interrupted before it reached Git. */
-const PLANNED_TIMEOUT_MS = 10 * 60_000;
+/**
+ * How long an operation that writes a promotion to Git (execute, merge, cancel) holds its lease.
+ * Past it, the operation is taken for interrupted and reconciliation reads Git to finish it.
+ */
+const DEFAULT_LEASE_MS = 2 * 60_000;
+
+/** Errors of writes that are refused before anything reaches Git. */
+const DEFINITE_REFUSALS = new Set([
+  'ConflictError',
+  'InputError',
+  'NotAllowedError',
+  'NotFoundError',
+]);
 
 export function createPromotionService(options: {
   matrix: MatrixService;
@@ -64,6 +77,8 @@ export function createPromotionService(options: {
   appBaseUrl?: string;
   /** How long a merged promotion may take to run Healthy in its target; default 10 minutes. */
   syncTimeoutMs?: number;
+  /** How long a Git operation holds a promotion before reconciliation may take it over. */
+  leaseMs?: number;
   now?: () => Date;
 }): PromotionService {
   const {
@@ -80,6 +95,7 @@ export function createPromotionService(options: {
   const policies = options.policies ?? defaultEnvironmentPolicies;
   const syncTimeoutMs = options.syncTimeoutMs ?? 10 * 60_000;
   const now = options.now ?? (() => new Date());
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
 
   const entityUrl = (entityRef: string) =>
     entityEnvironmentsUrl(appBaseUrl, entityRef);
@@ -210,6 +226,7 @@ export function createPromotionService(options: {
     promotion: Promotion,
     planned: PlannedPromotion,
     repository: GitRepository,
+    holder: string,
   ): Promise<Promotion> {
     const { plan: thePlan, edits } = planned;
     const request = {
@@ -227,6 +244,7 @@ export function createPromotionService(options: {
         const commit = await repository.commit(request);
         return (await store.transition(promotion.id, {
           from: ['planned'],
+          holder,
           to: 'merged',
           message: `Committed ${commit.commit.slice(0, 12)} to ${
             thePlan.target.branch
@@ -253,6 +271,7 @@ export function createPromotionService(options: {
       });
       return (await store.transition(promotion.id, {
         from: ['planned'],
+        holder,
         to: 'pending-review',
         message: change.pullRequest
           ? `Opened pull request #${change.pullRequest.number}`
@@ -269,8 +288,35 @@ export function createPromotionService(options: {
       }))!;
     } catch (error) {
       const reason = (error as Error).message;
+      // A write whose answer was lost may still have reached Git: ask Git before saying it failed.
+      // Refusals (conflict, input, permission) wrote nothing.
+      if (!DEFINITE_REFUSALS.has((error as Error).name)) {
+        const found = await traceOf(promotion, repository)
+          .then(trace =>
+            reconcileWithGit(promotion, trace, {
+              canMerge: repository.canMerge,
+              now: now(),
+              branch: branchOf(promotion),
+            }),
+          )
+          .catch(() => undefined);
+        if (found && found.to !== 'failed') {
+          const moved = await store.transition(promotion.id, {
+            from: ['planned'],
+            holder,
+            ...found,
+          });
+          if (moved) {
+            logger.warn(
+              `Promotion ${promotion.id} reported an error (${reason}) but reached Git: ${moved.state}`,
+            );
+            return moved;
+          }
+        }
+      }
       await store.transition(promotion.id, {
         from: ['planned'],
+        holder,
         to: 'failed',
         message: reason,
         patch: { reason },
@@ -292,12 +338,14 @@ export function createPromotionService(options: {
     request: PromotionRequest,
     credentials: BackstageCredentials,
     idempotencyKey: string | undefined,
+    fingerprint: string,
   ) {
     const requestedBy = requesterOf(credentials);
     if (idempotencyKey) {
       const existing = await store.findByIdempotencyKey(
         requestedBy,
         idempotencyKey,
+        fingerprint,
       );
       if (existing) {
         return { promotion: existing, created: false };
@@ -323,14 +371,25 @@ export function createPromotionService(options: {
           .join('; ')}`,
       );
     }
-    const { promotion, created } = await store.create(
+    // Write-ahead: the record (with a lease for the write that follows) exists before anything
+    // is pushed, so a crash in between leaves a record that reconciliation checks against Git.
+    const { promotion, created, lease } = await store.create(
       {
         entityRef: thePlan.entityRef,
         from: thePlan.from,
         to: thePlan.to,
         state: 'planned',
         method: thePlan.method,
-        version: thePlan.version,
+        // What the plan changes, never what the client sent.
+        version: {
+          images: thePlan.changes.map(c => ({
+            application: c.application,
+            container: c.container,
+            image: c.to.image,
+            tag: c.to.tag,
+            digest: c.to.digest,
+          })),
+        },
         changes: thePlan.changes,
         files: thePlan.files,
         gates: thePlan.gates,
@@ -338,9 +397,13 @@ export function createPromotionService(options: {
         requestedBy,
         target: thePlan.target,
       },
-      { idempotencyKey },
+      {
+        idempotencyKey,
+        fingerprint,
+        lease: { operation: 'execute', ttlMs: leaseMs },
+      },
     );
-    if (!created) {
+    if (!created || !lease) {
       return { promotion, created };
     }
     return {
@@ -348,6 +411,7 @@ export function createPromotionService(options: {
         promotion,
         planned,
         planned.state.declared!.repository,
+        lease.holder,
       ),
       created: true,
     };
@@ -385,24 +449,139 @@ export function createPromotionService(options: {
     }
   }
 
+  /** The branch a promotion's change is (or would be) on; none for direct commits. */
+  function branchOf(promotion: Promotion): string | undefined {
+    if (promotion.changeBranch) {
+      return promotion.changeBranch;
+    }
+    return promotion.method === 'direct-commit'
+      ? undefined
+      : changeBranchName(promotion);
+  }
+
+  function traceOf(promotion: Promotion, repository: GitRepository) {
+    // Git's --since has one-second steps: start a minute early.
+    const since = new Date(Date.parse(promotion.createdAt) - 60_000);
+    return repository.tracePromotion(promotion.id, {
+      branch: branchOf(promotion),
+      since: since.toISOString(),
+    });
+  }
+
+  /**
+   * Makes one record say what Git says, under the lease `holder` (taken by the caller), and
+   * frees the lease. Returns the promotion as it now stands.
+   */
+  async function reconcileOne(
+    stored: StoredPromotion,
+    holder: string,
+  ): Promise<Promotion | undefined> {
+    const { promotion } = stored;
+    const repository = await repositoryOf(promotion);
+    const trace = await traceOf(promotion, repository);
+    const intent = stored.lease?.operation;
+    const reconciled = reconcileWithGit(promotion, trace, {
+      intent,
+      canMerge: repository.canMerge,
+      now: now(),
+      branch: branchOf(promotion),
+    });
+    if (!reconciled && intent === 'cancel') {
+      // A cancel was interrupted with its change still open: finish it.
+      await repository.closeChange({
+        ...openedChange(promotion),
+        branch: branchOf(promotion) ?? '',
+      });
+      return store.transition(promotion.id, {
+        from: [promotion.state],
+        holder,
+        to: 'cancelled',
+        message: 'Cancelled (finished after an interruption)',
+        patch: { reason: 'Cancelled (finished after an interruption)' },
+      });
+    }
+    if (!reconciled) {
+      await store.release(promotion.id, holder);
+      return promotion;
+    }
+    return store.transition(promotion.id, {
+      from: [promotion.state],
+      holder,
+      ...reconciled,
+    });
+  }
+
+  /**
+   * Checks against Git every open record whose last Git operation may have been interrupted:
+   * records being written whose lease expired (a crash, a lost answer), and merges or cancels
+   * whose lease expired. One replica's lease keeps others off the same record.
+   */
+  async function reconcileAll(): Promise<{ reconciled: number }> {
+    let reconciled = 0;
+    const at = now().getTime();
+    for (const stored of await store.listOpenStored()) {
+      const { promotion, lease } = stored;
+      const expired = lease && Date.parse(lease.until) <= at;
+      const orphanedPlan =
+        promotion.state === 'planned' &&
+        !lease &&
+        at - Date.parse(promotion.updatedAt) > leaseMs;
+      if (!expired && !orphanedPlan) {
+        continue;
+      }
+      const claim = await store.claim(promotion.id, {
+        from: [promotion.state],
+        operation: 'reconcile',
+        ttlMs: leaseMs,
+      });
+      if (!claim.claimed) {
+        continue;
+      }
+      try {
+        const after = await reconcileOne(stored, claim.lease.holder);
+        reconciled++;
+        logger.info(
+          `Reconciled promotion ${promotion.id} of ${promotion.entityRef} to ${
+            promotion.to
+          } with Git: ${promotion.state} -> ${after?.state ?? 'unchanged'}`,
+        );
+      } catch (error) {
+        await store.release(promotion.id, claim.lease.holder);
+        logger.warn(
+          `Could not reconcile promotion ${promotion.id} with Git: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
+    return { reconciled };
+  }
+
+  /** The 409 for a move that lost a race: what the promotion is now, and what holds it. */
+  function notNow(
+    id: string,
+    verb: string,
+    current: StoredPromotion | undefined,
+    before: Promotion,
+  ): ConflictError {
+    const state = current?.promotion.state ?? before.state;
+    const lease = current?.lease;
+    const busy =
+      lease && Date.parse(lease.until) > now().getTime()
+        ? `; a ${lease.operation} is under way`
+        : '';
+    return new ConflictError(
+      `Promotion ${id} is ${state}${busy} and cannot be ${verb} now`,
+    );
+  }
+
   /** Moves one open promotion on, as far as Git and the target's clusters allow. */
   async function trackOne(promotion: Promotion): Promise<void> {
     const at = now();
     switch (promotion.state) {
-      case 'planned': {
-        if (
-          at.getTime() - new Date(promotion.createdAt).getTime() >
-          PLANNED_TIMEOUT_MS
-        ) {
-          await store.transition(promotion.id, {
-            from: ['planned'],
-            to: 'failed',
-            message: 'Interrupted before it reached Git',
-            patch: { reason: 'Interrupted before it reached Git; retry it' },
-          });
-        }
+      case 'planned':
+        // Being written under its lease, or left by a crash: reconciliation reads Git for it.
         return;
-      }
       case 'pending-review': {
         const repository = await repositoryOf(promotion);
         const status = await repository.getChangeStatus(
@@ -561,7 +740,19 @@ export function createPromotionService(options: {
     },
 
     async create(entityRef, request, { credentials, idempotencyKey }) {
-      return createPromotion(entityRef, request, credentials, idempotencyKey);
+      const fingerprint = requestFingerprint('create', {
+        entity: [entityRef.kind, entityRef.namespace, entityRef.name].map(p =>
+          p.toLocaleLowerCase('en-US'),
+        ),
+        request,
+      });
+      return createPromotion(
+        entityRef,
+        request,
+        credentials,
+        idempotencyKey,
+        fingerprint,
+      );
     },
 
     async get(id, { credentials }) {
@@ -571,32 +762,60 @@ export function createPromotionService(options: {
     async cancel(id, { credentials }) {
       const promotion = await load(id, credentials);
       await assertMayPromote(promotion, credentials, 'cancel');
-      if (!['planned', 'pending-review'].includes(promotion.state)) {
-        throw new ConflictError(
-          `Promotion ${id} is ${
-            promotion.state
-          } and can no longer be cancelled${
-            ['merged', 'syncing', 'completed'].includes(promotion.state)
-              ? `: promote the previous version to roll ${promotion.to} back`
-              : ''
-          }`,
-        );
+      const claim = await store.claim(id, {
+        from: ['planned', 'pending-review'],
+        operation: 'cancel',
+        ttlMs: leaseMs,
+      });
+      if (!claim.claimed) {
+        throw notNow(id, 'cancelled', claim.current, promotion);
       }
-      if (promotion.state === 'pending-review') {
-        const repository = await repositoryOf(promotion);
-        await repository.closeChange(openedChange(promotion));
-      }
+      const { holder } = claim.lease;
       const by = requesterOf(credentials);
+      try {
+        const repository = await repositoryOf(claim.promotion);
+        // Git first: a change that reached the branch is merged, whatever the button said.
+        const trace = await traceOf(claim.promotion, repository);
+        const reconciled = reconcileWithGit(claim.promotion, trace, {
+          intent: 'cancel',
+          canMerge: repository.canMerge,
+          now: now(),
+          branch: branchOf(claim.promotion),
+        });
+        if (reconciled?.to === 'merged') {
+          const merged = await store.transition(id, {
+            from: [claim.promotion.state],
+            holder,
+            ...reconciled,
+          });
+          throw new ConflictError(
+            `Promotion ${id} can no longer be cancelled: it was merged into ${
+              promotion.target.branch
+            } and is followed to ${promotion.to} (${
+              merged?.state ?? 'merged'
+            }); promote the previous version to roll ${promotion.to} back`,
+          );
+        }
+        if (trace.branch || trace.pullRequest?.state === 'open') {
+          await repository.closeChange({
+            ...openedChange(claim.promotion),
+            branch: branchOf(claim.promotion) ?? '',
+          });
+        }
+      } catch (error) {
+        await store.release(id, holder);
+        throw error;
+      }
       const cancelled = await store.transition(id, {
         from: ['planned', 'pending-review'],
+        holder,
         to: 'cancelled',
         message: `Cancelled by ${by}`,
         patch: { reason: `Cancelled by ${by}` },
       });
       if (!cancelled) {
-        throw new ConflictError(
-          `Promotion ${id} moved on while it was being cancelled`,
-        );
+        const current = await store.getStored(id);
+        throw notNow(id, 'cancelled', current, promotion);
       }
       return cancelled;
     },
@@ -618,6 +837,7 @@ export function createPromotionService(options: {
         },
         credentials,
         idempotencyKey,
+        requestFingerprint('retry', { id }),
       );
     },
 
@@ -637,15 +857,31 @@ export function createPromotionService(options: {
             : `Repository ${promotion.target.repository} does not allow merging from the portal (environments.repositories.<name>.allowMerge)`,
         );
       }
-      const by = requesterOf(credentials);
-      const merged = await repository.mergeChange(openedChange(promotion), {
-        message: `Merge ${promotion.changeBranch}\n\n${changeTitle(
-          promotion,
-        )}\n\nMerged by ${by} through Backstage.`,
-        author: await authorOf(by),
+      const claim = await store.claim(id, {
+        from: ['pending-review'],
+        operation: 'merge',
+        ttlMs: leaseMs,
       });
+      if (!claim.claimed) {
+        throw notNow(id, 'merged', claim.current, promotion);
+      }
+      const { holder } = claim.lease;
+      const by = requesterOf(credentials);
+      let merged;
+      try {
+        merged = await repository.mergeChange(openedChange(claim.promotion), {
+          message: `Merge ${promotion.changeBranch}\n\n${changeTitle(
+            promotion,
+          )}\n\nMerged by ${by} through Backstage.`,
+          author: await authorOf(by),
+        });
+      } catch (error) {
+        await store.release(id, holder);
+        throw error;
+      }
       const updated = await store.transition(id, {
         from: ['pending-review'],
+        holder,
         to: 'merged',
         message: `Merged by ${by} as ${merged.commit.slice(0, 12)}`,
         patch: { mergedAt: now().toISOString() },
@@ -653,11 +889,16 @@ export function createPromotionService(options: {
       return updated ?? (await load(id, credentials));
     },
 
+    async reconcile() {
+      return reconcileAll();
+    },
+
     async history(entityRef, { credentials, environment }) {
       return historyOf(entityRef, credentials, environment);
     },
 
     async track() {
+      await reconcileAll();
       for (const promotion of await store.listOpen()) {
         try {
           await trackOne(promotion);

@@ -65,6 +65,12 @@ export interface PromotionService {
     options: { credentials: BackstageCredentials; environment?: string },
   ): Promise<PromotionHistory>;
 
-  /** One round of following the open promotions: pull requests, then the target clusters. */
+  /**
+   * Checks open promotions whose Git operation may have been interrupted (a crash, a lost
+   * answer, an expired lease) against Git, and moves their records to what Git says.
+   */
+  reconcile(): Promise<{ reconciled: number }>;
+
+  /** One round of following the open promotions: reconciliation, pull requests, then the target clusters. */
   track(): Promise<void>;
 }
