@@ -174,6 +174,7 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
       ['source-has-version', true],
       ['source-healthy', true],
       ['source-synced', true],
+      ['path-readable', true],
       ['changes-target', true],
     ]);
     expect(git('rev-parse', 'main')).toBe(head);
@@ -425,6 +426,52 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
 
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/dev is OutOfSync/);
+    expect(branches()).toEqual(['main']);
+  });
+
+  it('fails closed: an environment on the path that does not parse blocks the promotion, it does not vanish', async () => {
+    // staging's overlay is broken: "prod takes versions from staging" must not become "from dev".
+    fs.writeFileSync(
+      path.join(gitops.url, stagingOverlay),
+      'images:\n  - name: craftista/catalogue\n    newTag: "1.3.2\n  bad: [\n',
+    );
+    git(
+      '-c',
+      'user.name=Test',
+      '-c',
+      'user.email=test@example.com',
+      'commit',
+      '-qam',
+      'break staging',
+    );
+    const head = git('rev-parse', 'main');
+    const { server } = await startBackend();
+
+    const matrix = await request(server).get(
+      '/api/environments/entities/component/default/catalogue',
+    );
+    expect(matrix.status).toBe(200);
+    expect(matrix.body.environments.map((e: any) => e.name)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
+    const toProd = matrix.body.promotions.find((p: any) => p.to === 'prod');
+    expect(toProd.gates).toContainEqual(
+      expect.objectContaining({ gate: 'path-readable', passed: false }),
+    );
+
+    for (const step of [
+      { from: 'dev', to: 'prod' },
+      { from: 'dev', to: 'staging' },
+      { from: 'staging', to: 'prod' },
+    ]) {
+      const res = await request(server).post(promotionsPath).send(step);
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toMatch(/Git could not be read in full/);
+      expect(res.body.error.message).toContain('staging');
+    }
+    expect(git('rev-parse', 'main')).toBe(head);
     expect(branches()).toEqual(['main']);
   });
 

@@ -48,7 +48,7 @@ import {
 } from '../../git';
 import { PromotionAuthorizer } from '../../permissions/createPromotionAuthorizer';
 import { declaredEnvironments } from './declaredEnvironments';
-import { evaluateGates } from './promotionGates';
+import { evaluateGates, readableGate } from './promotionGates';
 import { environmentLag } from './environmentLag';
 import {
   versionFieldsOf,
@@ -387,10 +387,13 @@ export function createMatrixService(options: {
       return {
         from: from.name,
         to: to.name,
-        gates: evaluateGates(from, to, {
-          policy: policies(to.name, { order: to.order, previous: from.name }),
-          now: now(),
-        }),
+        gates: [
+          ...evaluateGates(from, to, {
+            policy: policies(to.name, { order: to.order, previous: from.name }),
+            now: now(),
+          }),
+          readableGate(matrix.environments, from, to, matrix.problems),
+        ],
         permission: { allowed: false },
         available: false,
       };

@@ -25,7 +25,23 @@ export function declaredEnvironments(
         : a.order - b.order,
     );
 
-  const environments: MatrixEnvironment[] = selected.map((env, order) => {
+  // An environment the entity names but the repository no longer yields (a file that does not
+  // parse, a folder gone) keeps its place in the order, empty and with an error, so nothing
+  // downstream (the previous environment of a gate) silently shifts.
+  const missing = (wanted ?? []).filter(
+    name => !model.environments.some(env => env.name === name),
+  );
+  const columns = wanted
+    ? wanted.flatMap(name => {
+        const env = selected.find(e => e.name === name);
+        if (env) return [env];
+        return missing.includes(name)
+          ? [{ name, order: -1, paths: [] as string[] }]
+          : [];
+      })
+    : selected;
+
+  const environments: MatrixEnvironment[] = columns.map((env, order) => {
     const workloads: MatrixWorkload[] = model.workloads
       .filter(w => w.environment === env.name)
       .map(w => ({
@@ -65,7 +81,14 @@ export function declaredEnvironments(
       health: 'Unknown',
       clusters: [],
       sync: { status: 'Unknown' },
-      problems: [],
+      problems: missing.includes(env.name)
+        ? [
+            {
+              severity: 'error' as const,
+              message: `${env.name} is named by the stagecraft.io/environments annotation, but the repository declares nothing for it (see the repository's problems)`,
+            },
+          ]
+        : [],
     };
   });
 

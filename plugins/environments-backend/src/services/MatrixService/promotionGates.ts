@@ -1,6 +1,7 @@
 import {
   GateResult,
   MatrixEnvironment,
+  MatrixProblem,
 } from '@stagecraft/plugin-environments-common';
 import { EnvironmentPolicy } from '../PromotionService/environmentPolicies';
 
@@ -130,4 +131,60 @@ function healthGate(
           stableFor!,
         )} ago; it must be Healthy for ${formatMinutes(stableForMs)} first`,
   };
+}
+
+/**
+ * Fails closed: a promotion needs every environment on its path (the source, the target and
+ * those between them in promotion order) read without error, and no file of the entity that did
+ * not parse outside them, since an environment that could not be read may be missing from the
+ * order, and "takes versions from the previous environment" would then name the wrong one.
+ */
+export function readableGate(
+  environments: MatrixEnvironment[],
+  from: MatrixEnvironment,
+  to: MatrixEnvironment,
+  entityProblems: MatrixProblem[],
+): GateResult {
+  const [low, high] = [
+    Math.min(from.order, to.order),
+    Math.max(from.order, to.order),
+  ];
+  const unreadable = [
+    ...environments
+      .filter(env => env.order >= low && env.order <= high)
+      .flatMap(env =>
+        env.problems.filter(isError).map(p => `${env.name}: ${where(p)}`),
+      ),
+    ...entityProblems.filter(isError).map(where),
+  ];
+  if (unreadable.length === 0) {
+    return {
+      gate: 'path-readable',
+      passed: true,
+      reason: `${
+        from.name === to.name ? to.name : `${from.name} to ${to.name}`
+      } read from Git without errors`,
+    };
+  }
+  return {
+    gate: 'path-readable',
+    passed: false,
+    reason: `Git could not be read in full, so the path to ${
+      to.name
+    } cannot be checked: ${unreadable.slice(0, 3).join('; ')}${
+      unreadable.length > 3 ? ` (and ${unreadable.length - 3} more)` : ''
+    }`,
+  };
+}
+
+function isError(problem: MatrixProblem): boolean {
+  return problem.severity === 'error';
+}
+
+function where(problem: MatrixProblem): string {
+  if (problem.file === undefined) {
+    return problem.message;
+  }
+  const line = problem.line !== undefined ? `:${problem.line}` : '';
+  return `${problem.file}${line}: ${problem.message}`;
 }

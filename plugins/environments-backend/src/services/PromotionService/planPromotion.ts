@@ -14,7 +14,7 @@ import {
   planVersionChange,
   validateImageVersion,
 } from '@stagecraft/plugin-environments-node';
-import { evaluateGates } from '../MatrixService/promotionGates';
+import { evaluateGates, readableGate } from '../MatrixService/promotionGates';
 import { EntityState } from '../MatrixService/types';
 import { EnvironmentPolicy } from './environmentPolicies';
 
@@ -118,6 +118,7 @@ export async function planPromotion(options: {
   const edits = change.edits.filter(edit => edit.before !== edit.after);
 
   const gates: GateResult[] = evaluateGates(from, to, { policy, now });
+  gates.push(readableGate(matrix.environments, from, to, matrix.problems));
   gates.push({
     gate: 'changes-target',
     passed: edits.length > 0,
