@@ -13,6 +13,7 @@ export type {
   DeclaredContainer,
   DeclaredModel,
   DeclaredWorkload,
+  DeployedBy,
   Environment,
   HelmValuesSource,
   ManagedBy,

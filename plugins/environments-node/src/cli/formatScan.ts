@@ -10,14 +10,19 @@ export function toScanJson(model: DeclaredModel): unknown {
       name: e.name,
       order: e.order,
       paths: e.paths,
+      ...(e.clusters ? { clusters: e.clusters } : {}),
     })),
     workloads: model.workloads.map(w => ({
       application: w.application,
       environment: w.environment,
+      ...(w.cluster ? { cluster: w.cluster } : {}),
       kind: w.kind,
       name: w.name,
       namespace: w.namespace,
       replicas: w.replicas,
+      ...(w.helm
+        ? { chart: w.helm.chart, chartVersion: w.helm.chartVersion }
+        : {}),
       containers: w.containers.map(c => ({
         name: c.name,
         image: c.image,

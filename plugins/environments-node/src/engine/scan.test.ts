@@ -300,14 +300,32 @@ describe('scanRepository on in-memory files', () => {
     ).toEqual(['prod:2:1:clusters/prod', 'prod-eu:2:5:overlays/prod-eu']);
   });
 
-  it('puts workloads outside any environment folder into "default", last', async () => {
+  it('makes no "default" environment of workloads that nothing places: an info problem says so', async () => {
     const model = await scanRepository(
       new MemoryFiles({
         'k8s/app.yaml': deployment('a', 'a:1'),
         'dev/app.yaml': deployment('a', 'a:0'),
       }),
     );
-    expect(model.environments.map(e => e.name)).toEqual(['dev', 'default']);
+    expect(model.environments.map(e => e.name)).toEqual(['dev']);
+    expect(model.workloads.map(w => w.environment)).toEqual(['dev']);
+    expect(model.problems).toEqual([
+      expect.objectContaining({
+        file: 'k8s',
+        severity: 'info',
+        message: expect.stringMatching(/deployed by nothing.*not shown/),
+      }),
+    ]);
+  });
+
+  it('puts the workloads nothing places into the one environment the entity names', async () => {
+    const model = await scanRepository(
+      new MemoryFiles({ 'k8s/app.yaml': deployment('a', 'a:1') }),
+      { environmentOrder: ['prod'] },
+    );
+    expect(model.workloads.map(w => `${w.environment}:${w.name}`)).toEqual([
+      'prod:a',
+    ]);
   });
 
   it('rejects a scan path outside the repository', async () => {

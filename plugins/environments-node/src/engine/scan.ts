@@ -5,19 +5,12 @@ import {
   normalizeRepoPath,
   RepositoryFiles,
 } from './files/repositoryFiles';
-import {
-  environmentNames,
-  environmentOfFolder,
-} from './environments/environmentDiscovery';
-import { orderEnvironments } from './environments/environmentOrder';
+import { placeUnits } from './environments/placeUnits';
 import { HelmOptions } from './helm/values';
 import { helmLayout } from './layouts/helm';
 import { argocdLayout } from './layouts/argocd';
-import {
-  expandHelmReleases,
-  fluxEnvironmentOf,
-  fluxEnvironments,
-} from './layouts/flux';
+import { expandHelmReleases } from './layouts/flux';
+import { fluxTargets } from './layouts/fluxKustomizations';
 import { kustomizeLayout } from './layouts/kustomize';
 import {
   LayoutContext,
@@ -25,13 +18,15 @@ import {
   RenderedUnit,
 } from './layouts/layoutReader';
 import { manifestsLayout } from './layouts/manifests';
-import { DeclaredModel, DeclaredWorkload, Environment, Problem } from './types';
-import { extractWorkloads } from './workloads/extractWorkloads';
+import { DeclaredModel, Problem } from './types';
+import { declaredWorkloads } from './workloads/declaredWorkloads';
 
 const PREFETCHED = /(\.ya?ml|\/Kustomization|^Kustomization)$/;
 
 /**
- * Name of the environment for workloads outside any environment folder.
+ * Formerly the environment of workloads outside any environment folder.
+ * Environments now only come from what deploys; such workloads are
+ * reported as an `info` problem instead, so no scan returns this name.
  *
  * @public
  */
@@ -45,7 +40,12 @@ export const DEFAULT_ENVIRONMENT = 'default';
 export interface ScanOptions {
   /** Limit the scan to this folder (e.g. an entity's `apps/catalogue`); references may leave it. */
   path?: string;
-  /** Environment names in promotion order; overrides the built-in order for those listed. */
+  /**
+   * The entity's environments in promotion order (`stagecraft.io/environments`): overrides the
+   * built-in order for those listed, admits folders and values files of those names as
+   * environments, and when it names one environment, that one holds the workloads nothing
+   * else places.
+   */
   environmentOrder?: string[];
   /** Layout readers, in order. Defaults to {@link defaultLayoutReaders}. */
   layouts?: LayoutReader[];
@@ -99,7 +99,12 @@ export async function scanRepository(
     claimed: new Set(),
     claimedFolders: new Set(),
     helm: options.helm,
+    declaredEnvironments: options.environmentOrder,
   };
+  // Flux Kustomizations that apply folders of this repository select what
+  // deploys (the Argo CD layout adds its Applications)
+  const targets = await fluxTargets(ctx);
+  ctx.selectorsPresent = targets.some(t => reader.isFolder(t.path));
   const units: RenderedUnit[] = [];
   for (const layout of options.layouts ?? defaultLayoutReaders) {
     try {
@@ -113,9 +118,7 @@ export async function scanRepository(
     }
   }
 
-  // Flux: HelmReleases become the workloads their values declare; folders
-  // applied by a cluster's Flux Kustomization belong to that environment
-  const fluxPaths = await fluxEnvironments(ctx);
+  // Flux: HelmReleases become the workloads their values declare
   for (const unit of units) {
     try {
       await expandHelmReleases(unit, ctx);
@@ -126,68 +129,18 @@ export async function scanRepository(
         'error',
       );
     }
-    if (!unit.environment && fluxPaths.length > 0) {
-      const env = fluxEnvironmentOf(unit.root, fluxPaths, ctx);
-      if (env) unit.environment = env;
-    }
   }
-
-  const located = units.map(unit => {
-    const env = environmentOfFolder(unit.root, reader.childFolders);
-    const key = unit.environment ?? env?.key ?? DEFAULT_ENVIRONMENT;
-    return { unit, key, folder: unit.environment ? unit.root : env?.folder };
+  const { placed, unplaced } = placeUnits(units, {
+    fluxTargets: targets,
+    selectorsPresent: ctx.selectorsPresent ?? false,
+    declared: options.environmentOrder,
+    listFolders: reader.childFolders,
   });
-  const names = environmentNames(
-    [...new Set(located.map(l => l.key))].filter(
-      k => k !== DEFAULT_ENVIRONMENT,
-    ),
-  );
-  names.set(DEFAULT_ENVIRONMENT, DEFAULT_ENVIRONMENT);
-
-  const workloads: DeclaredWorkload[] = [];
-  const envPaths = new Map<string, Set<string>>();
-  for (const { unit, key, folder } of located) {
-    const environment = names.get(key)!;
-    let found: DeclaredWorkload[];
-    try {
-      found = extractWorkloads(unit.resources, {
-        environment,
-        environmentFolder: folder,
-        root: unit.root,
-        managedBy: unit.managedBy,
-      });
-    } catch (e) {
-      reader.problem(
-        unit.root || '.',
-        `workloads could not be read: ${(e as Error).message}`,
-        'error',
-      );
-      continue;
-    }
-    if (found.length === 0) continue;
-    workloads.push(...found);
-    if (!envPaths.has(environment)) envPaths.set(environment, new Set());
-    envPaths.get(environment)!.add(folder ?? unit.root);
-  }
-
-  const named = [...envPaths.keys()]
-    .filter(n => n !== DEFAULT_ENVIRONMENT)
-    .sort();
-  const ordered = orderEnvironments(named, options.environmentOrder);
-  if (envPaths.has(DEFAULT_ENVIRONMENT)) ordered.push(DEFAULT_ENVIRONMENT);
-  const environments: Environment[] = ordered.map((name, order) => ({
-    name,
-    order,
-    paths: [...envPaths.get(name)!].sort(),
-  }));
-  const rank = new Map(ordered.map((n, i) => [n, i]));
-  workloads.sort(
-    (a, b) =>
-      a.application.localeCompare(b.application) ||
-      rank.get(a.environment)! - rank.get(b.environment)! ||
-      a.kind.localeCompare(b.kind) ||
-      a.name.localeCompare(b.name) ||
-      a.root.localeCompare(b.root),
+  const { environments, workloads } = declaredWorkloads(
+    placed,
+    unplaced,
+    reader,
+    options.environmentOrder,
   );
   const problems = [...listing.problems, ...reader.problems].sort(
     compareProblems,

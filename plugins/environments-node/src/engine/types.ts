@@ -60,6 +60,8 @@ export interface Environment {
   order: number;
   /** Folders (relative to the repository root) that declare this environment. */
   paths: string[];
+  /** Clusters the repository names for this environment (`clusters/<cluster>/<env>`), if any. */
+  clusters?: string[];
 }
 
 /**
@@ -155,6 +157,18 @@ export interface HelmValuesSource {
 }
 
 /**
+ * What deploys a workload: an Argo CD `Application`, a Flux `HelmRelease`,
+ * or (`folder`) the folder rendered on its own. Part of a workload's
+ * identity beside kind, name and namespace.
+ *
+ * @public
+ */
+export interface DeployedBy {
+  kind: 'Application' | 'HelmRelease' | 'folder' | (string & {});
+  name: string;
+}
+
+/**
  * A workload as the GitOps repository declares it for one environment.
  *
  * @public
@@ -163,6 +177,8 @@ export interface DeclaredWorkload {
   /** Row key across environments: the workload name without environment prefixes/suffixes. */
   application: string;
   environment: string;
+  /** Cluster of the cell when the repository names one (`clusters/<cluster>/<env>`). */
+  cluster?: string;
   kind: string;
   /** Rendered name (after kustomize namePrefix/nameSuffix). */
   name: string;
@@ -176,6 +192,8 @@ export interface DeclaredWorkload {
   managedBy: ManagedBy;
   /** Folder (relative to the repository root) that was rendered to produce this workload. */
   root: string;
+  /** What deploys it (its Argo CD Application or HelmRelease, else its folder). */
+  deployedBy?: DeployedBy;
   /** Provenance per field, keyed like `replicas`, `namespace`, `containers.app.tag`, `env.LOG_LEVEL`. */
   provenance: Record<string, Provenance>;
   /** For workloads deployed with Helm (helm, flux, argocd layouts): where their values come from. */

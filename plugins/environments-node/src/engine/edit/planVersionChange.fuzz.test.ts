@@ -45,6 +45,10 @@ function generate(seed: number) {
     'helm',
     'argocd',
   ]);
+  // a chart's values files name environments when there are several (or
+  // something references them): a lone values-prod.yaml is not one
+  if (layout === 'helm' && envs.length < 2)
+    envs.push(ENVS.find(e => !envs.includes(e))!);
   if (layout === 'argocd') {
     // one Application per environment over a shared base, each pinning
     // every image with kustomize.images; in one file or one file each

@@ -23,7 +23,6 @@ describe('environmentOfFolder', () => {
       'engineering-dev',
       'guestbook/engineering-dev',
     ],
-    ['variants/blue', 'blue', 'blue', 'variants/blue'],
     ['stages/canary/app', 'canary', 'canary', 'stages/canary'],
   ])('%s → %s', (folder, leaf, key, envFolder) => {
     expect(environmentOfFolder(folder)).toEqual({
@@ -39,8 +38,25 @@ describe('environmentOfFolder', () => {
     'release',
     'kustomize/tests/all',
     'overlays',
+    'variants/blue',
   ])('%s has no environment', folder => {
     expect(environmentOfFolder(folder)).toBeUndefined();
+  });
+});
+
+describe('cluster folders', () => {
+  it('makes a cluster folder that nests environments the cluster, not the environment', () => {
+    expect(environmentOfFolder('clusters/homelab/prod/apps')).toEqual({
+      leaf: 'prod',
+      key: 'prod',
+      folder: 'clusters/homelab/prod',
+      cluster: 'homelab',
+    });
+    expect(environmentOfFolder('clusters/staging/apps')).toEqual({
+      leaf: 'staging',
+      key: 'staging',
+      folder: 'clusters/staging',
+    });
   });
 });
 

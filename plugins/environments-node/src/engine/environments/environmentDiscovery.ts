@@ -8,9 +8,11 @@ export const ENVIRONMENT_CONTAINERS = new Set([
   'environments',
   'environment',
   'stages',
-  'variants',
   'clusters',
 ]);
+
+/** Containers whose children are clusters: a stage folder below one is the environment, the cluster a dimension. */
+const CLUSTER_CONTAINERS = new Set(['clusters', 'cluster']);
 
 /** An environment found in a folder path. */
 export interface FolderEnvironment {
@@ -20,6 +22,8 @@ export interface FolderEnvironment {
   key: string;
   /** Folder that declares the environment, relative to the repository root. */
   folder: string;
+  /** Cluster folder that nests the environment (`clusters/<cluster>/<env>`), if any. */
+  cluster?: string;
 }
 
 function isExactEnvironmentWord(segment: string): boolean {
@@ -55,11 +59,17 @@ export function environmentOfFolder(
   const make = (i: number): FolderEnvironment => {
     const c = containerAbove(i);
     const keySegs = c >= 0 && i - c <= 3 ? segs.slice(c + 1, i + 1) : [segs[i]];
-    return {
-      leaf: segs[i],
-      key: keySegs.join('/'),
-      folder: segs.slice(0, i + 1).join('/'),
-    };
+    const envFolder = segs.slice(0, i + 1).join('/');
+    // `clusters/<cluster>/<env>`: the cluster is a dimension of the cell
+    if (
+      keySegs.length > 1 &&
+      CLUSTER_CONTAINERS.has(segs[c].toLowerCase()) &&
+      isExactEnvironmentWord(segs[i])
+    ) {
+      const cluster = keySegs.slice(0, -1).join('/');
+      return { leaf: segs[i], key: segs[i], folder: envFolder, cluster };
+    }
+    return { leaf: segs[i], key: keySegs.join('/'), folder: envFolder };
   };
   // a compound name (`prod-eu`, `engineering-dev`) counts when a sibling
   // folder also names a stage, or under an environment container; so

@@ -203,7 +203,10 @@ export const argocdLayout: LayoutReader = {
     const builder = new KustomizeBuilder(reader);
     for (const app of apps) {
       try {
-        units.push(...(await renderApplication(ctx, builder, app)));
+        const rendered = await renderApplication(ctx, builder, app);
+        for (const u of rendered)
+          u.deployedBy = { kind: 'Application', name: app.name };
+        units.push(...rendered);
       } catch (e) {
         reader.problem(
           app.file,
@@ -215,6 +218,8 @@ export const argocdLayout: LayoutReader = {
       }
     }
     for (const f of builder.usedFiles) ctx.claimed.add(f);
+    // Applications that deploy folders here: other folders are not environments
+    if (units.length > 0) ctx.selectorsPresent = true;
     return units;
   },
 };
@@ -427,6 +432,30 @@ async function runGenerator(
   return [];
 }
 
+/** The environment the Helm value files of an Application's sources name, if they name one. */
+function environmentOfValueFiles(tree: TMap): string | undefined {
+  const spec = tree.spec;
+  const sources = [
+    getIn(spec, ['source']),
+    ...(isSeq(getIn(spec, ['sources']))
+      ? (getIn(spec, ['sources']) as TNode[])
+      : []),
+  ];
+  for (const source of sources) {
+    const files = getIn(source, ['helm', 'valueFiles']);
+    for (const f of isSeq(files) ? files : []) {
+      const path = str(f) ?? '';
+      const named = /(?:^|\/)values[-._]([^/]+)\.ya?ml$/i.exec(path);
+      if (named && namesEnvironment(named[1])) return named[1];
+      const folder = environmentOfFolder(
+        dirnameOf(path.replace(/^\$[\w-]+\//, '')),
+      );
+      if (folder && /(?:^|\/)values\.ya?ml$/i.test(path)) return folder.key;
+    }
+  }
+  return undefined;
+}
+
 function envOfApplication(
   ctx: LayoutContext,
   app: { tree: TMap; file: string; env?: string; name: string },
@@ -437,6 +466,9 @@ function envOfApplication(
     const fromFolder = environmentOfFolder(sourcePath, ctx.reader.childFolders);
     if (fromFolder) return fromFolder.key;
   }
+  // `valueFiles: [values-prod.yaml]`, `[env/prod/values.yaml]`
+  const fromValues = environmentOfValueFiles(app.tree);
+  if (fromValues) return fromValues;
   // `guestbook-dev`, `prod-payments`
   const parts = app.name.split(/[-_.]/);
   const word = [parts[parts.length - 1], parts[0]].find(

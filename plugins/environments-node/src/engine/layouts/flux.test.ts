@@ -156,6 +156,20 @@ configMapGenerator:
     literals: []
     files: []
 `,
+    // the clusters' Flux Kustomizations apply the overlays (an overlay
+    // nothing applies is not an environment once Flux selects folders)
+    'clusters/staging/apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps/staging
+`,
+    'clusters/production/apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec:
+  path: ./apps/production
+`,
     'clusters/edge-1/apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata: {name: apps, namespace: flux-system}

@@ -1,9 +1,4 @@
-import {
-  dirnameOf,
-  isWithin,
-  normalizeRepoPath,
-} from '../files/repositoryFiles';
-import { environmentOfFolder } from '../environments/environmentDiscovery';
+import { normalizeRepoPath } from '../files/repositoryFiles';
 import { ChartFacts, mergeValues, workloadsFromValues } from '../helm/values';
 import {
   allNames,
@@ -12,7 +7,6 @@ import {
   nameOf,
   namespaceOf,
   Resource,
-  resourcesFromDocuments,
 } from '../resources';
 import { HelmValuesSource, ValuesLayer } from '../types';
 import {
@@ -27,6 +21,7 @@ import {
   TMap,
   TNode,
 } from '../yaml/tree';
+import { chartDefaultsRelease, CHART_DEFAULTS_NOTE } from './fluxChartDefaults';
 import { chartFacts, embeddedValues, readLayer } from './helm';
 import { LayoutContext, RenderedUnit } from './layoutReader';
 
@@ -75,9 +70,8 @@ export async function expandHelmReleases(
       const source = unit.resources.find(
         r => kindOf(r) === refKind && nameOf(r) === refName,
       );
-      const tag = source
-        ? getIn(source.tree, ['spec', 'ref', 'tag'])
-        : undefined;
+      const ref = source ? getIn(source.tree, ['spec', 'ref']) : undefined;
+      const tag = getIn(ref, ['tag']) ?? getIn(ref, ['semver']);
       if (isLeaf(tag)) {
         chartVersion = str(tag) ?? null;
         chartVersionSource = tag.prov;
@@ -219,6 +213,19 @@ export async function expandHelmReleases(
         name: hr.previousNames[0] ?? nameOf(hr),
       },
     };
+    if (resources.length === 0) {
+      // a remote chart whose values name no image: the release itself is
+      // the workload, versioned by its chart
+      resources.push(
+        chartDefaultsRelease(name, merged, fallback, ctx.helm?.paths?.replicas),
+      );
+      ctx.reader.problem(
+        fallback.file,
+        `HelmRelease "${name}": ${CHART_DEFAULTS_NOTE}`,
+        'info',
+        fallback.line,
+      );
+    }
     for (const r of resources) {
       r.helm = helm;
       r.managedBy = 'flux';
@@ -227,46 +234,4 @@ export async function expandHelmReleases(
       unit.resources.push(r);
     }
   }
-}
-
-/**
- * Flux `Kustomization` objects: the folder each one applies (`spec.path`)
- * belongs to the environment (cluster) that declares it, for folders whose
- * own name says nothing.
- */
-export async function fluxEnvironments(
-  ctx: LayoutContext,
-): Promise<Array<{ path: string; environment: string; file: string }>> {
-  const out: Array<{ path: string; environment: string; file: string }> = [];
-  for (const f of ctx.filesInScope) {
-    if (!/\.ya?ml$/i.test(f)) continue;
-    const text = await ctx.reader.text(f);
-    if (!text?.includes('kustomize.toolkit.fluxcd.io')) continue;
-    const docs = await ctx.reader.yaml(f);
-    if (!docs) continue;
-    for (const r of resourcesFromDocuments(f, docs)) {
-      if (kindOf(r) !== 'Kustomization' || !isFlux(r, 'kustomize')) continue;
-      const path = str(getIn(r.tree, ['spec', 'path']));
-      const target = path !== undefined ? normalizeRepoPath(path) : undefined;
-      if (target === undefined) continue;
-      const env = environmentOfFolder(dirnameOf(f), ctx.reader.childFolders);
-      if (!env) continue;
-      if (hasSubstitution(getIn(r.tree, ['spec', 'path']))) continue;
-      out.push({ path: target, environment: env.key, file: f });
-    }
-  }
-  return out.sort((a, b) => b.path.length - a.path.length);
-}
-
-/** The environment a unit's root gets from a Flux Kustomization, if its folder names none. */
-export function fluxEnvironmentOf(
-  root: string,
-  mapping: Array<{ path: string; environment: string }>,
-  ctx: LayoutContext,
-): string | undefined {
-  if (environmentOfFolder(root, ctx.reader.childFolders)) return undefined;
-  const hits = mapping.filter(m => isWithin(root, m.path));
-  const envs = new Set(hits.map(h => h.environment));
-  // a folder applied by several clusters stays where it is
-  return envs.size === 1 ? [...envs][0] : undefined;
 }

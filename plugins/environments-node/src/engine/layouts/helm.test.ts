@@ -224,9 +224,10 @@ describe('helm layout: other shapes', () => {
         'app:\n  container:\n    registry: r/x\n    version: "1"\n  scale: 2\n',
       'c/values-dev.yaml': 'app:\n  container:\n    version: "2"\n',
     });
-    const plain = await scanRepository(files);
+    const plain = await scanRepository(files, { environmentOrder: ['dev'] });
     expect(plain.workloads).toEqual([]);
     const model = await scanRepository(files, {
+      environmentOrder: ['dev'],
       helm: {
         paths: {
           repository: ['app.container.registry'],
@@ -252,11 +253,13 @@ describe('helm layout: other shapes', () => {
         'a/values.yaml':
           'image:\n  repository: r/a\n  tag: "{{ .Values.global.tag }}"\n',
         'a/values-prod.yaml': 'replicaCount: 2\n',
+        'a/values-dev.yaml': 'replicaCount: 1\n',
         'b/Chart.yaml': 'name: b\n',
         'b/values.yaml': 'image: {repository: r/b, tag: "1"}\n',
       }),
     );
     expect(model.workloads.map(w => [w.application, w.environment])).toEqual([
+      ['web', 'dev'],
       ['web', 'prod'],
     ]);
     expect(model.problems).toEqual([
@@ -266,6 +269,44 @@ describe('helm layout: other shapes', () => {
         message:
           'tag is a Helm template; its value only exists after rendering',
       }),
+    ]);
+  });
+
+  it('makes a lone values file that nothing references a note, not an environment', async () => {
+    const lone = {
+      'c/Chart.yaml': chart,
+      'c/values.yaml': 'image: {repository: r/c, tag: "1"}\n',
+      'c/values-production.yaml': 'replicaCount: 3\n',
+    };
+    const model = await scanRepository(new MemoryFiles(lone));
+    expect(model.environments).toEqual([]);
+    expect(model.problems).toEqual([
+      {
+        file: 'c/values-production.yaml',
+        severity: 'info',
+        message:
+          'values-production.yaml is referenced by nothing (no Application or HelmRelease names it); not an environment',
+      },
+    ]);
+    // an Application that names it makes it an environment, even one that
+    // is still a Helm template (app of apps)
+    const application = (repoURL: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: c}\nspec:\n  source:\n    repoURL: ${repoURL}\n    path: c\n    helm: {valueFiles: [values-production.yaml]}\n`;
+    for (const [file, repoURL] of [
+      ['deploy/app.yaml', 'https://example.com/r.git'],
+      ['apps/templates/c.yaml', '{{ .Values.repo | quote }}'],
+    ]) {
+      const referenced = await scanRepository(
+        new MemoryFiles({ ...lone, [file]: application(repoURL) }),
+      );
+      expect(referenced.environments.map(e => e.name)).toEqual(['production']);
+    }
+    // so does the entity naming it
+    const declared = await scanRepository(new MemoryFiles(lone), {
+      environmentOrder: ['production'],
+    });
+    expect(declared.workloads.map(w => [w.environment, w.replicas])).toEqual([
+      ['production', 3],
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { WORKLOAD_POD_SPEC } from '../workloads/extractWorkloads';
 import { parseYaml } from '../yaml/parseYaml';
 import { isLeaf, isMap, Leaf, newMap, str, TMap } from '../yaml/tree';
 import { LayoutContext, LayoutReader, RenderedUnit } from './layoutReader';
+import { isValuesFileReferenced } from './valuesReferences';
 
 const CHART_FILE = /^Chart\.ya?ml$/;
 const VALUES_NAMED = /^values[-._](.+)\.ya?ml$/i;
@@ -74,6 +75,44 @@ function valuesRole(
     if (env) return { env: env.key };
   }
   return undefined;
+}
+
+/**
+ * The environments of a chart's values files that something deploys: those
+ * a deploying object names, those the entity names, and, when nothing in
+ * scope selects what deploys, all of them if there are several (a chart
+ * with values per environment). A lone unreferenced `values-prod.yaml` is
+ * a note, not an environment.
+ */
+async function deployedEnvironments(
+  ctx: LayoutContext,
+  chartDir: string,
+  byEnv: Map<string, string[]>,
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const [env, files] of byEnv) {
+    let referenced = false;
+    for (const f of files)
+      if (await isValuesFileReferenced(ctx, f, chartDir)) referenced = true;
+    if (
+      referenced ||
+      ctx.declaredEnvironments?.includes(env) ||
+      (!ctx.selectorsPresent && byEnv.size >= 2)
+    )
+      out.add(env);
+    else
+      for (const f of files) {
+        ctx.claimed.add(f);
+        ctx.reader.problem(
+          f,
+          `${basenameOf(
+            f,
+          )} is referenced by nothing (no Application or HelmRelease names it); not an environment`,
+          'info',
+        );
+      }
+  }
+  return out;
 }
 
 /** The workload kind a chart's templates declare, when there is exactly one. */
@@ -310,7 +349,9 @@ export const helmLayout: LayoutReader = {
         .map(n => (chartDir ? `${chartDir}/${n}` : n))
         .filter(f => ctx.reader.isFile(f));
       const common = (commonFiles.get(chartDir) ?? []).sort();
+      const deployed = await deployedEnvironments(ctx, chartDir, byEnv);
       for (const [env, files] of [...byEnv.entries()].sort()) {
+        if (!deployed.has(env)) continue;
         const sorted = [...files].sort();
         const layers = [...own, ...common, ...sorted].map(file => ({
           file,

@@ -1,7 +1,7 @@
 import { RepoReader } from '../files/repoReader';
 import { Resource } from '../resources';
 import { HelmOptions } from '../helm/values';
-import { ManagedBy } from '../types';
+import { DeployedBy, ManagedBy } from '../types';
 
 /**
  * What a scan gives the layout readers.
@@ -20,6 +20,10 @@ export interface LayoutContext {
   claimedFolders: Set<string>;
   /** Value paths for unusual Helm charts (from {@link ScanOptions}). */
   helm?: HelmOptions;
+  /** The entity's environments, when it names them (`ScanOptions.environmentOrder`). */
+  declaredEnvironments?: string[];
+  /** Whether Argo CD Applications or Flux Kustomizations in scope deploy folders of this repository. */
+  selectorsPresent?: boolean;
 }
 
 /**
@@ -35,6 +39,8 @@ export interface RenderedUnit {
   resources: Resource[];
   /** Environment given by the layout itself (Argo CD, Flux); else found from `root`. */
   environment?: string;
+  /** The object that deploys the unit (an Argo CD Application); else the folder `root`. */
+  deployedBy?: DeployedBy;
 }
 
 /**

@@ -39,7 +39,21 @@ export const WORKLOAD_POD_SPEC: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-const HAS_REPLICAS = new Set(['Deployment', 'StatefulSet', 'Rollout']);
+const HAS_REPLICAS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'Rollout',
+  'HelmRelease',
+]);
+
+/** A HelmRelease left at its chart's defaults (see fluxChartDefaults.ts) has no pod spec in Git. */
+const NO_POD_SPEC = ['spec', 'template', 'spec'];
+
+function podSpecPathOf(r: Resource): string[] | undefined {
+  const kind = kindOf(r);
+  if (WORKLOAD_POD_SPEC[kind]) return WORKLOAD_POD_SPEC[kind];
+  return kind === 'HelmRelease' && r.helm ? NO_POD_SPEC : undefined;
+}
 
 /** Where the workload lives and how its rows are named. */
 export interface ExtractOptions {
@@ -362,7 +376,7 @@ export function extractWorkloads(
   const envLeaf = opts.environment.split('/').pop() ?? '';
   for (const w of all) {
     const kind = kindOf(w);
-    const podSpecPath = WORKLOAD_POD_SPEC[kind];
+    const podSpecPath = podSpecPathOf(w);
     if (!podSpecPath || !nameOf(w)) continue;
     // Argo Rollouts may point at a Deployment instead of holding a template
     const podSpec = getIn(w.tree, podSpecPath);
