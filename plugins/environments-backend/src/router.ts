@@ -2,115 +2,25 @@ import {
   AuditorService,
   AuditorServiceEvent,
   HttpAuthService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod/v3';
+import { jsonBody, parse } from './parseRequest';
+import { publicErrors } from './publicErrors';
+import {
+  entityParams,
+  historyQuery,
+  idempotencyKey,
+  newEnvironmentRequest,
+  portfolioQuery,
+  promotionParams,
+  promotionRequest,
+} from './requestSchemas';
 import { MatrixService } from './services/MatrixService';
 import { PromotionService } from './services/PromotionService';
 import { NewEnvironmentService } from './services/NewEnvironmentService';
-
-// Kind, namespace and name as the catalog allows them (letters, digits, '-', '_', '.').
-const refPart = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a catalog name');
-
-const entityParams = z.object({
-  kind: refPart,
-  namespace: refPart,
-  name: refPart,
-});
-
-const refText = z.string().min(1).max(512);
-
-const portfolioQuery = z.object({
-  owner: refText.optional(),
-  system: refText.optional(),
-  kind: refPart.optional(),
-  cursor: z.string().min(1).max(4096).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-});
-
-const name = z.string().min(1).max(63);
-
-const imageVersion = z.object({
-  application: z.string().min(1).max(253),
-  container: z.string().min(1).max(253),
-  image: z.string().max(512).nullable().default(null),
-  tag: z.string().max(128).nullable(),
-  digest: z.string().max(256).nullable(),
-});
-
-const promotionRequest = z
-  .object({
-    from: name,
-    to: name,
-    version: z
-      .object({ images: z.array(imageVersion).min(1).max(100) })
-      .strict()
-      .optional(),
-    dryRun: z.boolean().optional(),
-    note: z.string().max(2000).optional(),
-    planId: z
-      .string()
-      .regex(/^plan-[0-9a-f]{32}$/)
-      .optional(),
-  })
-  .strict();
-
-const quantities = z
-  .object({
-    cpu: z.string().min(1).max(32).optional(),
-    memory: z.string().min(1).max(32).optional(),
-  })
-  .strict();
-
-const newEnvironmentRequest = z
-  .object({
-    entityRef: refText,
-    name,
-    from: name,
-    namespace: z.string().min(1).max(63).optional(),
-    replicas: z.number().int().min(0).max(1000).optional(),
-    resources: z
-      .object({
-        requests: quantities.optional(),
-        limits: quantities.optional(),
-      })
-      .strict()
-      .optional(),
-    host: z.string().min(1).max(253).optional(),
-    dryRun: z.boolean().optional(),
-  })
-  .strict();
-
-const historyQuery = z.object({ environment: name.optional() });
-
-const promotionParams = z.object({ id: z.string().uuid() });
-
-// A client's retry token: printable ASCII, as the IETF Idempotency-Key draft has it.
-const idempotencyKey = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/)
-  .optional();
-
-function parse<S extends z.ZodTypeAny>(
-  schema: S,
-  value: unknown,
-  prefix: string,
-): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw inputError(prefix, parsed.error);
-  }
-  return parsed.data;
-}
 
 /** Runs an action as an auditor event that succeeds or fails with it. */
 async function audited<T>(
@@ -129,31 +39,26 @@ async function audited<T>(
   }
 }
 
-function inputError(prefix: string, error: z.ZodError): InputError {
-  return new InputError(
-    `${prefix}: ${error.issues
-      .map(issue => `${issue.path.join('.')} ${issue.message}`)
-      .join('; ')}`,
-  );
-}
-
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   matrix: MatrixService;
   promotions: PromotionService;
   newEnvironments: NewEnvironmentService;
+  /** Where the original of an error whose message had to change for callers goes. */
+  logger?: LoggerService;
 }): Promise<express.Router> {
-  const { httpAuth, auditor, matrix, promotions, newEnvironments } = options;
+  const { httpAuth, auditor, matrix, promotions, newEnvironments, logger } =
+    options;
   const router = Router();
-  router.use(express.json());
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    const parsed = entityParams.safeParse(req.params);
-    if (!parsed.success) {
-      throw inputError('Invalid entity ref', parsed.error);
-    }
-    const entityRef = parsed.data;
+    const entityRef = parse(
+      entityParams,
+      req.params,
+      'Invalid entity ref',
+      'ref',
+    );
     const credentials = await httpAuth.credentials(req);
 
     const auditorEvent = await auditor.createEvent({
@@ -174,19 +79,16 @@ export async function createRouter(options: {
   });
 
   router.get('/entities', async (req, res) => {
-    const parsed = portfolioQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw inputError('Invalid query', parsed.error);
-    }
+    const query = parse(portfolioQuery, req.query, 'Invalid query', 'query');
     const credentials = await httpAuth.credentials(req);
 
     const auditorEvent = await auditor.createEvent({
       eventId: 'environment-portfolio-read',
       request: req,
-      meta: { query: parsed.data },
+      meta: { query },
     });
     try {
-      const result = await matrix.listEnvironmentMatrices(parsed.data, {
+      const result = await matrix.listEnvironmentMatrices(query, {
         credentials,
       });
       await auditorEvent.success({ meta: { items: result.items.length } });
@@ -199,13 +101,25 @@ export async function createRouter(options: {
 
   router.post(
     '/entities/:kind/:namespace/:name/promotions',
+    jsonBody,
     async (req, res) => {
-      const entityRef = parse(entityParams, req.params, 'Invalid entity ref');
-      const request = parse(promotionRequest, req.body, 'Invalid promotion');
+      const entityRef = parse(
+        entityParams,
+        req.params,
+        'Invalid entity ref',
+        'ref',
+      );
+      const request = parse(
+        promotionRequest,
+        req.body,
+        'Invalid promotion',
+        'body',
+      );
       const key = parse(
         idempotencyKey,
         req.header('idempotency-key'),
-        'Invalid Idempotency-Key header',
+        'Invalid request',
+        'Idempotency-Key header',
       );
       const credentials = await httpAuth.credentials(req);
 
@@ -247,8 +161,18 @@ export async function createRouter(options: {
   router.get(
     '/entities/:kind/:namespace/:name/promotions',
     async (req, res) => {
-      const entityRef = parse(entityParams, req.params, 'Invalid entity ref');
-      const { environment } = parse(historyQuery, req.query, 'Invalid query');
+      const entityRef = parse(
+        entityParams,
+        req.params,
+        'Invalid entity ref',
+        'ref',
+      );
+      const { environment } = parse(
+        historyQuery,
+        req.query,
+        'Invalid query',
+        'query',
+      );
       const credentials = await httpAuth.credentials(req);
       res.json(
         await promotions.history(entityRef, { credentials, environment }),
@@ -257,14 +181,24 @@ export async function createRouter(options: {
   );
 
   router.get('/promotions/:id', async (req, res) => {
-    const { id } = parse(promotionParams, req.params, 'Invalid promotion id');
+    const { id } = parse(
+      promotionParams,
+      req.params,
+      'Invalid promotion id',
+      'id',
+    );
     const credentials = await httpAuth.credentials(req);
     res.json(await promotions.get(id, { credentials }));
   });
 
   for (const action of ['cancel', 'merge'] as const) {
     router.post(`/promotions/:id/${action}`, async (req, res) => {
-      const { id } = parse(promotionParams, req.params, 'Invalid promotion id');
+      const { id } = parse(
+        promotionParams,
+        req.params,
+        'Invalid promotion id',
+        'id',
+      );
       const credentials = await httpAuth.credentials(req);
       const promotion = await audited(
         auditor.createEvent({
@@ -281,11 +215,17 @@ export async function createRouter(options: {
   }
 
   router.post('/promotions/:id/retry', async (req, res) => {
-    const { id } = parse(promotionParams, req.params, 'Invalid promotion id');
+    const { id } = parse(
+      promotionParams,
+      req.params,
+      'Invalid promotion id',
+      'id',
+    );
     const key = parse(
       idempotencyKey,
       req.header('idempotency-key'),
-      'Invalid Idempotency-Key header',
+      'Invalid request',
+      'Idempotency-Key header',
     );
     const credentials = await httpAuth.credentials(req);
     const result = await audited(
@@ -305,8 +245,13 @@ export async function createRouter(options: {
     res.status(result.created ? 201 : 200).json(result.promotion);
   });
 
-  router.post('/environments', async (req, res) => {
-    const request = parse(newEnvironmentRequest, req.body, 'Invalid request');
+  router.post('/environments', jsonBody, async (req, res) => {
+    const request = parse(
+      newEnvironmentRequest,
+      req.body,
+      'Invalid request',
+      'body',
+    );
     const credentials = await httpAuth.credentials(req);
     if (request.dryRun) {
       res.json(await newEnvironments.plan(request, { credentials }));
@@ -329,5 +274,6 @@ export async function createRouter(options: {
     res.status(201).json(change);
   });
 
+  router.use(publicErrors(logger));
   return router;
 }
