@@ -54,10 +54,36 @@ export function commitMessage(
     `Requested by ${context.requestedBy} from ${plan.from} through Backstage.`,
   ];
   if (context.note) {
-    lines.push('', context.note);
+    lines.push('', 'Note:', ...quoteNote(context.note));
   }
   lines.push('', `Stagecraft-Promotion: ${context.promotionId}`);
   return lines.join('\n');
+}
+
+/**
+ * A note's lines for a commit message, each after `> `: no line of a note can start a trailer
+ * (`Signed-off-by: …`), a patch divider (`---`), or a comment git strips (`#`), and its blank
+ * lines do not start a paragraph of their own.
+ */
+function quoteNote(note: string): string[] {
+  return note
+    .replace(/\r\n?/g, '\n')
+    .replace(/^\n+|\s+$/g, '')
+    .split('\n')
+    .map(line => (line.trim() ? `> ${line.trimEnd()}` : '>'));
+}
+
+/**
+ * A note as a Markdown code block, fenced by more backticks than any run of backticks in it:
+ * nothing in it renders (links, images, HTML, headings) or notifies (`@someone`, `#123`).
+ */
+export function markdownCodeBlock(text: string): string {
+  const longestRun = Math.max(
+    0,
+    ...(text.match(/`+/g) ?? []).map(run => run.length),
+  );
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return `${fence}text\n${text.replace(/\r\n?/g, '\n')}\n${fence}`;
 }
 
 /** The pull request's body (Markdown): changes, gates, the note and a link back to the entity. */
@@ -92,7 +118,7 @@ export function pullRequestBody(
     ...plan.gates.map(g => `- [${g.passed ? 'x' : ' '}] ${escape(g.reason)}`),
   ];
   if (context.note) {
-    lines.push('', '**Note**', '', escape(context.note));
+    lines.push('', '**Note**', '', markdownCodeBlock(context.note));
   }
   lines.push(
     '',
