@@ -309,4 +309,34 @@ describe('helm layout: other shapes', () => {
       ['production', 3],
     ]);
   });
+
+  it('keeps the kind of a chart of Jobs: not a Deployment, not a versioned workload', async () => {
+    const job = (hook: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations: {"helm.sh/hook": ${hook}}\n`;
+    const files = (templates: Record<string, string>) =>
+      new MemoryFiles({
+        'c/Chart.yaml': chart,
+        'c/values.yaml': 'image: {repository: r/c, tag: "1"}\n',
+        'c/values-dev.yaml': 'image: {tag: "2"}\n',
+        'c/values-prod.yaml': 'image: {tag: "3"}\n',
+        ...templates,
+      });
+    const jobs = await scanRepository(
+      files({ 'c/templates/job.yaml': job('pre-install') }),
+    );
+    expect(jobs.workloads).toEqual([]);
+    const withDeployment = await scanRepository(
+      files({
+        'c/templates/job.yaml': job('pre-upgrade'),
+        'c/templates/deploy.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: c}\n',
+      }),
+    );
+    expect(withDeployment.workloads.map(w => [w.kind, w.environment])).toEqual(
+      [
+        ['Deployment', 'dev'],
+        ['Deployment', 'prod'],
+      ],
+    );
+  });
 });

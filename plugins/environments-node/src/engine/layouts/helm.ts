@@ -115,7 +115,7 @@ async function deployedEnvironments(
   return out;
 }
 
-/** The workload kind a chart's templates declare, when there is exactly one. */
+/** The workload kind a chart's templates declare, when there is exactly one (`Job` when only Jobs). */
 async function templateKind(
   ctx: LayoutContext,
   chartDir: string,
@@ -126,12 +126,18 @@ async function templateKind(
       f => isWithin(f, `${chartDir}/templates`) && /\.(ya?ml|tpl)$/.test(f),
     )
     .slice(0, 50);
+  let jobs = false;
   for (const f of templates) {
     const text = await ctx.reader.text(f);
-    for (const m of text?.matchAll(/^kind:\s*["']?(\w+)/gm) ?? [])
+    for (const m of text?.matchAll(/^kind:\s*["']?(\w+)/gm) ?? []) {
       if (WORKLOAD_POD_SPEC[m[1]]) kinds.add(m[1]);
+      if (m[1] === 'Job') jobs = true;
+    }
   }
-  return kinds.size === 1 ? [...kinds][0] : undefined;
+  if (kinds.size === 1) return [...kinds][0];
+  // a chart of (hook) Jobs only deploys no versioned workload: its Jobs keep
+  // their kind and are not reported as a Deployment
+  return kinds.size === 0 && jobs ? 'Job' : undefined;
 }
 
 /** Reads a chart's Chart.yaml: name and appVersion. */

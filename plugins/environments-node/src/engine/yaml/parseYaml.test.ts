@@ -2,6 +2,34 @@ import { parseYaml } from './parseYaml';
 import { getIn, isLeaf, isMap, str } from './tree';
 
 describe('parseYaml', () => {
+  it('reports a duplicate key as an error with its line, not a silent win', () => {
+    const { documents, problems } = parseYaml(
+      'd.yaml',
+      'spec:\n  replicas: 2\n  template: {}\n  replicas: 3\nkind: A\n',
+    );
+    expect(problems).toEqual([
+      {
+        file: 'd.yaml',
+        line: 4,
+        severity: 'error',
+        message:
+          'duplicate key spec.replicas (first at line 2); the last value is used',
+      },
+    ]);
+    expect(str(getIn(documents[0].tree, ['spec', 'replicas']))).toBe('3');
+    // merge keys are not duplicates
+    expect(
+      parseYaml('m.yaml', 'a: &x {b: 1}\nc:\n  <<: *x\n  b: 2\n').problems,
+    ).toEqual([]);
+  });
+
+  it('gives a syntax error its line', () => {
+    const { problems } = parseYaml('s.yaml', 'a: 1\nb: [1, 2\nc: 3\n');
+    expect(problems).toEqual([
+      expect.objectContaining({ file: 's.yaml', line: expect.any(Number) }),
+    ]);
+  });
+
   it('keeps file, YAML path and 1-based line on every leaf', () => {
     const text =
       '# header\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: "nginx:1.25"\n';

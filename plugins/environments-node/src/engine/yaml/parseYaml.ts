@@ -45,6 +45,23 @@ export interface ParseYamlOptions {
 
 class TooManyNodes extends Error {}
 
+/** A key written twice in one map: an error (kubectl refuses it), not a silent win. */
+function duplicateKey(
+  file: string,
+  path: string,
+  key: string,
+  line: number,
+  firstLine: number,
+): Problem {
+  const where = path ? `${path}.${key}` : key;
+  return {
+    file,
+    line,
+    severity: 'error',
+    message: `duplicate key ${where} (first at line ${firstLine}); the last value is used`,
+  };
+}
+
 /**
  * Parses a multi-document YAML text into provenance-carrying trees. Never
  * throws: syntax errors, alias bombs and oversize input become problems.
@@ -90,7 +107,11 @@ export function parseYaml(
     if (budget < 0) return;
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
-      const line = err.linePos?.[0]?.line;
+      const line =
+        err.linePos?.[0]?.line ??
+        (err.pos?.[0] !== undefined
+          ? lineCounter.linePos(err.pos[0]).line
+          : undefined);
       problems.push({
         file,
         severity: 'error',
@@ -136,6 +157,7 @@ export function parseYaml(
       }
       if (isYamlMap(node)) {
         const m = newMap(prov(path, node, fallbackLine));
+        const explicit = new Map<string, number>();
         for (const pair of node.items) {
           if (!isPair(pair)) continue;
           const keyNode = pair.key;
@@ -161,6 +183,10 @@ export function parseYaml(
             }
             continue;
           }
+          const first = explicit.get(key);
+          if (first !== undefined)
+            problems.push(duplicateKey(file, path, key, keyLine, first));
+          explicit.set(key, keyLine);
           m[key] = walk(pair.value, appendKey(path, key), keyLine, depth + 1);
         }
         return m;
