@@ -6,11 +6,13 @@
  *
  * Optional environment variables (the browser tests use them to run a second, isolated demo):
  *   STAGECRAFT_DEMO_DIR      where the demo git repository lives (default .stagecraft/demo-gitops)
+ *   STAGECRAFT_DATA_DIR      where the backend keeps its SQLite files and Git mirrors (default
+ *                            .stagecraft/data, or `data` beside STAGECRAFT_DEMO_DIR when that is set)
  *   STAGECRAFT_STANDIN_PORT  the cluster stand-in's port (default 7100)
  *   STAGECRAFT_APP_PORT      the frontend dev server's port (default: app.baseUrl, 3000)
  *   STAGECRAFT_BACKEND_PORT  the backend's port (default: backend.baseUrl, 7007)
  *   STAGECRAFT_DEMO_WATCH=0  run the backend once, without restarting it when sources change
- *                            (its state is in memory; the frontend dev server still rebuilds)
+ *                            (the frontend dev server still rebuilds)
  * The ports and folder set the matching Backstage config through APP_CONFIG_* variables;
  * unset, nothing changes.
  */
@@ -34,6 +36,15 @@ const config = {};
 if (process.env.STAGECRAFT_DEMO_DIR) {
   config.APP_CONFIG_stagecraftDemo_gitops_target = demoDir;
   config.APP_CONFIG_environments_repositories_demo_url = demoDir;
+}
+if (process.env.STAGECRAFT_DATA_DIR || process.env.STAGECRAFT_DEMO_DIR) {
+  // A second, isolated demo (the browser tests) keeps its data apart from the developer's.
+  const dataDir = path.resolve(
+    root,
+    process.env.STAGECRAFT_DATA_DIR || path.join(path.dirname(demoDir), 'data'),
+  );
+  config.APP_CONFIG_backend_database_connection_directory = dataDir;
+  config.APP_CONFIG_environments_dataDir = path.join(dataDir, 'environments');
 }
 if (process.env.STAGECRAFT_APP_PORT) {
   const appUrl = `http://localhost:${process.env.STAGECRAFT_APP_PORT}`;

@@ -187,7 +187,8 @@ export const environmentsPlugin = createBackendPlugin({
                 key: 'trackingInterval',
               })
             : { seconds: 10 },
-          timeout: { minutes: 5 },
+          // Short: a replica killed mid-run holds the task's lock until it times out.
+          timeout: { minutes: 1 },
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: () => promotions.track(),

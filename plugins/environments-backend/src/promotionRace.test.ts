@@ -197,14 +197,10 @@ describe('merge, cancel and retry racing on two replicas', () => {
           '--format=%(refname:short)',
           `refs/heads/${created.body.changeBranch}`,
         );
-        if (record.state === 'merged') {
-          outcomes.merged++;
-          expect(onMain).not.toBe('');
-        } else {
-          expect(record.state).toBe('cancelled');
-          outcomes.cancelled++;
-          expect(onMain).toBe('');
-        }
+        expect(['merged', 'cancelled']).toContain(record.state);
+        outcomes[record.state as 'merged' | 'cancelled']++;
+        // Merged in the record exactly when the change is on main.
+        expect(onMain !== '').toBe(record.state === 'merged');
         expect(branch).toBe('');
 
         // Leave the next round what this one found: no open promotion, staging as it was.

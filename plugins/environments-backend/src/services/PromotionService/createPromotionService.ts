@@ -41,6 +41,7 @@ import {
 import { targetProgress } from './targetProgress';
 import { reconcileWithGit } from './reconcileWithGit';
 import { requestFingerprint } from './requestFingerprint';
+import { crashPoint } from './crashPoint';
 import { versionFieldsOf, versionHistory } from './versionHistory';
 import { PromotionService } from './types';
 import { entityEnvironmentsUrl } from '../entityUrl';
@@ -241,7 +242,9 @@ export function createPromotionService(options: {
     };
     try {
       if (thePlan.method === 'direct-commit') {
+        crashPoint('record-written');
         const commit = await repository.commit(request);
+        crashPoint('change-pushed');
         return (await store.transition(promotion.id, {
           from: ['planned'],
           holder,
@@ -258,6 +261,7 @@ export function createPromotionService(options: {
           },
         }))!;
       }
+      crashPoint('record-written');
       const change = await repository.openChange({
         ...request,
         branch: changeBranchName(promotion),
@@ -269,6 +273,7 @@ export function createPromotionService(options: {
           entityUrl: entityUrl(promotion.entityRef),
         }),
       });
+      crashPoint('change-pushed');
       return (await store.transition(promotion.id, {
         from: ['planned'],
         holder,
@@ -806,6 +811,7 @@ export function createPromotionService(options: {
         await store.release(id, holder);
         throw error;
       }
+      crashPoint('change-closed');
       const cancelled = await store.transition(id, {
         from: ['planned', 'pending-review'],
         holder,
@@ -879,6 +885,7 @@ export function createPromotionService(options: {
         await store.release(id, holder);
         throw error;
       }
+      crashPoint('merged');
       const updated = await store.transition(id, {
         from: ['pending-review'],
         holder,
