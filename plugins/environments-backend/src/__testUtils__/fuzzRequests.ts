@@ -288,8 +288,11 @@ export class RequestFuzzer {
       } else if (r < 0.6) {
         const value = this.pick(INVALID_STRINGS);
         parts.push(`${field}=${encode(value)}`);
-        // A cursor is any printable ASCII without spaces.
-        if (value && (field !== 'cursor' || /[^\x21-\x7e]/.test(value))) {
+        // A cursor is any printable ASCII without spaces; percent-encoding that is not UTF-8 (a
+        // lone surrogate's) stays as it is, in ASCII.
+        const cursorRefused =
+          /[^\x21-\x7e]/.test(value) && !/[\ud800-\udfff]/.test(value);
+        if (value && (field !== 'cursor' || cursorRefused)) {
           refused.push(field);
         }
       } else if (r < 0.75) {
@@ -571,7 +574,7 @@ export class RequestFuzzer {
   }
 
   /**
-   * A body from a valid one: a plan (`dryRun: true`) with any values, or a body with at least one
+   * A body from a valid one: a plan (`dryRun: true`) with any values, or one with at least one
    * refused value (a `dryRun` that is not a boolean, a field that is not valid, an unknown field, a
    * body that is not a JSON object).
    */
@@ -607,8 +610,14 @@ export class RequestFuzzer {
     const plan = this.chance(0.35);
     if (plan) {
       body.dryRun = true;
-      // Plausible values only: a plan with them may be made or refused.
-      if (this.chance(0.7)) {
+      const r = this.random();
+      if (r < 0.4) {
+        // A plan with a refused value: it must be refused before planning.
+        const field = this.pick(Object.keys(invalid));
+        body[field] = invalid[field]();
+        refused.push(field);
+      } else if (r < 0.8) {
+        // Any value: a plan with it may be made or refused.
         body[this.pick(Object.keys(valid))] = this.anything();
       }
     } else {
