@@ -47,6 +47,11 @@ export interface ScanOptions {
    * else places.
    */
   environmentOrder?: string[];
+  /**
+   * Environment names merged across entities (`environments.aliases`):
+   * `{ production: 'prod' }` reports `production` as `prod`.
+   */
+  environmentAliases?: Record<string, string>;
   /** Layout readers, in order. Defaults to {@link defaultLayoutReaders}. */
   layouts?: LayoutReader[];
   /** Value paths for unusual Helm charts (per entity). */
@@ -141,6 +146,7 @@ export async function scanRepository(
     unplaced,
     reader,
     options.environmentOrder,
+    options.environmentAliases,
   );
   const problems = [...listing.problems, ...reader.problems].sort(
     compareProblems,

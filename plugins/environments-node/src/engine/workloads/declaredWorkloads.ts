@@ -1,5 +1,6 @@
 import { isWithin } from '../files/repositoryFiles';
 import { RepoReader } from '../files/repoReader';
+import { aliasEnvironment } from '../environments/environmentAliases';
 import { environmentNames } from '../environments/environmentDiscovery';
 import { orderEnvironments } from '../environments/environmentOrder';
 import { Placement } from '../environments/placeUnits';
@@ -49,8 +50,10 @@ export function declaredWorkloads(
   unplaced: RenderedUnit[],
   reader: RepoReader,
   explicitOrder?: string[],
+  aliases?: Record<string, string>,
 ): { environments: Environment[]; workloads: DeclaredWorkload[] } {
   const names = environmentNames([...new Set(placed.map(p => p.key))]);
+  for (const [key, name] of names) names.set(key, aliasEnvironment(name, aliases));
   const found: DeclaredWorkload[] = [];
   const envPaths = new Map<string, Set<string>>();
   const envClusters = new Map<string, Set<string>>();
