@@ -610,13 +610,13 @@ export class RequestFuzzer {
     const plan = this.chance(0.35);
     if (plan) {
       body.dryRun = true;
-      const r = this.random();
-      if (r < 0.4) {
+      const variant = this.random();
+      if (variant < 0.4) {
         // A plan with a refused value: it must be refused before planning.
         const field = this.pick(Object.keys(invalid));
         body[field] = invalid[field]();
         refused.push(field);
-      } else if (r < 0.8) {
+      } else if (variant < 0.8) {
         // Any value: a plan with it may be made or refused.
         body[this.pick(Object.keys(valid))] = this.anything();
       }
