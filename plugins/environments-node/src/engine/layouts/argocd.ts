@@ -32,6 +32,8 @@ import {
   toPlain,
 } from '../yaml/tree';
 import { chartFacts, namesEnvironment, valuesUnit } from './helm';
+import { foreignApplications } from './argocdRepositories';
+import { renderedApplicationTemplate } from './argocdTemplates';
 import { LayoutContext, LayoutReader, RenderedUnit } from './layoutReader';
 
 /** Generator parameters: flat (`cluster.name`) and nested (for Go templates). */
@@ -183,9 +185,12 @@ export const argocdLayout: LayoutReader = {
       if (!/\.ya?ml$/i.test(f)) continue;
       const text = await reader.text(f);
       if (!text?.includes('argoproj.io')) continue;
-      // Helm templates of Applications are not YAML until rendered
-      if (/(^|\/)templates\//.test(f) && text.includes('{{')) continue;
-      const docs = await reader.yaml(f);
+      // Helm templates of Applications (app of apps) are rendered with
+      // their chart's values when that is all they need
+      const docs =
+        /(^|\/)templates\//.test(f) && text.includes('{{')
+          ? await renderedApplicationTemplate(ctx, f, text)
+          : await reader.yaml(f);
       if (!docs) continue;
       for (const r of resourcesFromDocuments(f, docs)) {
         if (!isArgo(r)) continue;
@@ -201,7 +206,16 @@ export const argocdLayout: LayoutReader = {
     }
     const units: RenderedUnit[] = [];
     const builder = new KustomizeBuilder(reader);
+    const foreign = foreignApplications(apps);
     for (const app of apps) {
+      if (foreign.has(app)) {
+        reader.problem(
+          app.file,
+          `Application ${app.name} deploys from another repository than the Application that deploys it; not read from here`,
+          'info',
+        );
+        continue;
+      }
       try {
         const rendered = await renderApplication(ctx, builder, app);
         for (const u of rendered)
@@ -491,8 +505,11 @@ async function renderApplication(
   const spec = app.tree.spec;
   if (!isMap(spec)) return [];
   let sources: TMap[] = [];
+  const drySource = getIn(spec, ['sourceHydrator', 'drySource']);
   if (isMap(spec.source)) sources = [spec.source];
   else if (isSeq(spec.sources)) sources = spec.sources.filter(isMap);
+  // Source Hydrator: the dry source is what the repository declares
+  else if (isMap(drySource)) sources = [drySource];
   // `ref: values` sources let others say `$values/path/to/values.yaml`
   const refs = new Map<string, string>();
   for (const s of sources) {
