@@ -73,7 +73,9 @@ function quoteKey(key: string): string {
 }
 
 const BODY_LIMIT = '100kb';
-const jsonParser = express.json({ limit: BODY_LIMIT });
+// Not strict: a body that is JSON but not an object (`"dev"`, `null`) is refused by the schema,
+// which says what it is.
+const jsonParser = express.json({ limit: BODY_LIMIT, strict: false });
 
 /**
  * Reads a JSON body: refuses another content type, invalid JSON (400) and bodies over 100 kB

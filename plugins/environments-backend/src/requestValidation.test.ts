@@ -212,7 +212,12 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
     expectRefused(
       await post().set('Content-Type', 'application/json').send('"dev"'),
       400,
-      /^Invalid request: body is not valid JSON$/,
+      /^Invalid promotion: body must be an object, not string$/,
+    );
+    expectRefused(
+      await post().set('Content-Type', 'application/json').send('null'),
+      400,
+      /^Invalid promotion: body must be an object, not null$/,
     );
     expectRefused(
       await post().send([{ from: 'dev', to: 'staging' }]),
