@@ -20,8 +20,8 @@ import { authorOf, requesterOf } from '../identity';
 import { EntityState, MatrixService } from '../MatrixService/types';
 import { NewEnvironmentService } from './types';
 import { entityEnvironmentsUrl } from '../entityUrl';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { parse } from '../../parseRequest';
+import { newEnvironmentRequest } from '../../requestSchemas';
 
 type Planned = {
   plan: NewEnvironmentPlan;
@@ -43,11 +43,8 @@ export function createNewEnvironmentService(options: {
     request: NewEnvironmentRequest,
     credentials: BackstageCredentials,
   ): Promise<Planned> {
-    if (!DNS_LABEL.test(request.name) || request.name.length > 63) {
-      throw new InputError(
-        `'${request.name}' is not a valid environment name: use a DNS label (lowercase letters, digits and '-', at most 63 characters)`,
-      );
-    }
+    // As the router checks it: callers other than the router get the same refusals, before any read.
+    parse(newEnvironmentRequest, request, 'Invalid request', 'request');
     let entityRef;
     try {
       entityRef = parseEntityRef(request.entityRef, {
