@@ -1,5 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { publicError, withoutMachinePaths } from './publicErrors';
+import { mockServices } from '@backstage/backend-test-utils';
+import { publicError, publicErrors, withoutMachinePaths } from './publicErrors';
 
 describe('withoutMachinePaths', () => {
   it.each([
@@ -64,5 +65,25 @@ describe('publicError', () => {
       name: 'InputError',
       message: 'bad',
     });
+  });
+});
+
+describe('publicErrors', () => {
+  it('hands on the public error, and logs the original when its message changed', () => {
+    const logger = mockServices.logger.mock();
+    const next = jest.fn();
+    const req = { method: 'POST', originalUrl: '/environments' } as any;
+    const handler = publicErrors(logger);
+
+    handler(new Error("fatal: '/tmp/x/origin' is gone"), req, {} as any, next);
+    expect(next).toHaveBeenCalledWith(
+      expect.objectContaining({ message: "fatal: '<path>' is gone" }),
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      "POST /environments failed: Error: fatal: '/tmp/x/origin' is gone",
+    );
+
+    handler(new InputError('bad'), req, {} as any, next);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
   });
 });
