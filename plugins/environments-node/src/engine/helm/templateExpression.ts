@@ -5,6 +5,8 @@ export interface TemplateScope {
   values: TNode | undefined;
   chart: Record<string, string | undefined>;
   release: Record<string, string | undefined>;
+  /** Chart.yaml leaves (`AppVersion`), so a value taken from them keeps its provenance. */
+  chartLeaves?: Record<string, Leaf>;
 }
 
 /** The value of an expression and the values leaves it was read from. */
@@ -115,7 +117,8 @@ function field(scope: TemplateScope, path: string[]): Evaluated {
       !Object.prototype.hasOwnProperty.call(facts, rest[0])
     )
       throw new UnsupportedTemplate(`.${path.join('.')}`);
-    return { value: facts[rest[0]], leaves: [] };
+    const leaf = root === 'Chart' ? scope.chartLeaves?.[rest[0]] : undefined;
+    return { value: facts[rest[0]], leaves: leaf ? [leaf] : [] };
   }
   throw new UnsupportedTemplate(`.${path.join('.')}`);
 }

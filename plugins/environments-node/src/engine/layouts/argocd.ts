@@ -729,6 +729,7 @@ async function helmUnit(
     layers,
     overrides,
     chartVersionSource: chartVersion?.prov,
+    ...(chartFile ? { chartDir: path } : {}),
   });
   if (namespace)
     for (const r of unit.resources)

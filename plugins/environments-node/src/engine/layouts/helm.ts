@@ -6,6 +6,11 @@ import { HelmValuesSource, Provenance, ValuesLayer } from '../types';
 import { WORKLOAD_POD_SPEC } from '../workloads/extractWorkloads';
 import { parseYaml } from '../yaml/parseYaml';
 import { isLeaf, isMap, Leaf, newMap, str, TMap } from '../yaml/tree';
+import {
+  chartTemplateFiles,
+  TemplateSource,
+  workloadsFromTemplates,
+} from '../helm/templateWorkloads';
 import { LayoutContext, LayoutReader, RenderedUnit } from './layoutReader';
 import { isValuesFileReferenced } from './valuesReferences';
 
@@ -225,6 +230,8 @@ export async function valuesUnit(
     /** `--set`-like values applied last (Argo CD helm.parameters). */
     overrides?: Array<{ path: string; leaf: Leaf }>;
     chartVersionSource?: Provenance;
+    /** The chart's folder in the repository, so its templates can say what the values do not. */
+    chartDir?: string;
   },
 ): Promise<RenderedUnit> {
   let values = newMap();
@@ -252,13 +259,19 @@ export async function valuesUnit(
     path: last?.path ?? '',
     line: 1,
   };
-  const { resources, images, notes } = workloadsFromValues(
+  const fromValues = workloadsFromValues(
     values,
     args.chart,
     fallback,
     ctx.helm,
   );
-  for (const n of notes) ctx.reader.problem(n.file, n.message, 'info', n.line);
+  for (const n of fromValues.notes)
+    ctx.reader.problem(n.file, n.message, 'info', n.line);
+  // values that name no image in a known place: ask the templates
+  const { resources, images } =
+    fromValues.resources.length === 0 && args.chartDir !== undefined
+      ? await templateWorkloads(ctx, args.chartDir, values, args)
+      : fromValues;
   const helm: HelmValuesSource = {
     chart: args.chartRef,
     chartVersion: args.chartVersion,
@@ -278,6 +291,34 @@ export async function valuesUnit(
     resources,
     environment: args.environment,
   };
+}
+
+async function templateWorkloads(
+  ctx: LayoutContext,
+  chartDir: string,
+  values: TMap,
+  args: { chart: ChartFacts; layers: ValuesLayer[] },
+) {
+  const templates: TemplateSource[] = [];
+  for (const file of chartTemplateFiles(ctx.filesInScope, chartDir)) {
+    const text = await ctx.reader.text(file);
+    if (text) templates.push({ file, text });
+  }
+  const appVersion = args.chart.appVersion;
+  return workloadsFromTemplates(
+    templates,
+    {
+      values,
+      chart: {
+        Name: args.chart.name,
+        AppVersion: appVersion ? String(appVersion.value ?? '') : undefined,
+      },
+      release: { Name: args.chart.name },
+      ...(appVersion ? { chartLeaves: { AppVersion: appVersion } } : {}),
+    },
+    args.layers,
+    args.chart.name,
+  );
 }
 
 /**
@@ -373,6 +414,7 @@ export const helmLayout: LayoutReader = {
             chartRef: facts.name,
             chartVersion: null,
             layers,
+            chartDir,
           }),
         );
       }
