@@ -61,6 +61,10 @@ describe('publicError', () => {
       name: 'Error',
       statusCode: 413,
     });
+    // Backstage's handler hides a database's errors by their constructor: keep it.
+    class DatabaseError extends Error {}
+    const databaseError = new DatabaseError('insert into "promotions" …');
+    expect(publicError(databaseError)).toBe(databaseError);
     expect(publicError(new InputError('bad'))).toMatchObject({
       name: 'InputError',
       message: 'bad',

@@ -46,8 +46,8 @@ function statusOf(error: Error): number | undefined {
  * and nothing else.
  */
 export function publicError(error: unknown): unknown {
-  if (!isError(error)) {
-    // Backstage's handler replaces it with "An internal error occurred".
+  if (!isError(error) || error.constructor.name === 'DatabaseError') {
+    // Backstage's handler replaces these with "An internal error occurred", by constructor.
     return error;
   }
   const message = withoutMachinePaths(error.message);
