@@ -1,3 +1,5 @@
+import { MemoryFiles } from '../files/memoryFiles';
+import { scanRepository } from '../scan';
 import { isVariantFolder, placeUnits } from './placeUnits';
 
 const tree: Record<string, string[]> = {
@@ -64,5 +66,20 @@ describe('placeUnits', () => {
         declared: ['dev', 'prod'],
       }).placed.map(p => p.key),
     ).toEqual(['dev', 'prod']);
+  });
+});
+
+describe('scan: what selects folders', () => {
+  it('keeps environment folders when Argo CD only installs a remote chart', async () => {
+    const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: "a:1"}]\n`;
+    const model = await scanRepository(
+      new MemoryFiles({
+        'argocd/ingress.yaml':
+          'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ingress-nginx}\nspec:\n  source: {repoURL: https://kubernetes.github.io/ingress-nginx, chart: ingress-nginx, targetRevision: 4.0.0}\n',
+        'overlays/dev/d.yaml': deployment,
+        'overlays/prod/d.yaml': deployment,
+      }),
+    );
+    expect(model.environments.map(e => e.name)).toEqual(['dev', 'prod']);
   });
 });

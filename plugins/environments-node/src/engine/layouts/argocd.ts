@@ -232,8 +232,6 @@ export const argocdLayout: LayoutReader = {
       }
     }
     for (const f of builder.usedFiles) ctx.claimed.add(f);
-    // Applications that deploy folders here: other folders are not environments
-    if (units.length > 0) ctx.selectorsPresent = true;
     return units;
   },
 };
@@ -573,6 +571,9 @@ async function renderApplication(
     }
     const environment = envOfApplication(ctx, app, path);
     if (path) ctx.claimedFolders.add(path);
+    // an Application deploys a folder here: folders no Application deploys
+    // are not environments (a remote chart alone does not count)
+    ctx.selectorsPresent = true;
     const chartFile = ['Chart.yaml', 'Chart.yml']
       .map(f => (path ? `${path}/${f}` : f))
       .find(f => ctx.reader.isFile(f));
