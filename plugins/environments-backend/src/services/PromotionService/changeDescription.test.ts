@@ -88,6 +88,15 @@ describe('commitMessage', () => {
     }
   });
 
+  it('leaves out a note of only white space', () => {
+    expect(commitMessage(plan, { ...context, note: ' \n\t\n' })).toBe(
+      commitMessage(plan, context),
+    );
+    expect(pullRequestBody(plan, { ...context, note: '\n  ' })).toBe(
+      pullRequestBody(plan, context),
+    );
+  });
+
   it('quotes a plain note line by line', () => {
     expect(
       commitMessage(plan, { ...context, note: 'Ship the search\n\nThanks' }),

@@ -53,7 +53,7 @@ export function commitMessage(
     '',
     `Requested by ${context.requestedBy} from ${plan.from} through Backstage.`,
   ];
-  if (context.note) {
+  if (context.note?.trim()) {
     lines.push('', 'Note:', ...quoteNote(context.note));
   }
   lines.push('', `Stagecraft-Promotion: ${context.promotionId}`);
@@ -117,7 +117,7 @@ export function pullRequestBody(
     '',
     ...plan.gates.map(g => `- [${g.passed ? 'x' : ' '}] ${escape(g.reason)}`),
   ];
-  if (context.note) {
+  if (context.note?.trim()) {
     lines.push('', '**Note**', '', markdownCodeBlock(context.note));
   }
   lines.push(
