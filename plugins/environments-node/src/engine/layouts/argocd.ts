@@ -232,6 +232,8 @@ export const argocdLayout: LayoutReader = {
       }
     }
     for (const f of builder.usedFiles) ctx.claimed.add(f);
+    // bases of the folders Applications render are theirs too
+    for (const d of builder.referencedDirs) ctx.claimedFolders.add(d);
     return units;
   },
 };
