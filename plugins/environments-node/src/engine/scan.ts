@@ -11,6 +11,7 @@ import { helmLayout } from './layouts/helm';
 import { argocdLayout } from './layouts/argocd';
 import { expandHelmReleases } from './layouts/flux';
 import { fluxTargets } from './layouts/fluxKustomizations';
+import { noteForeignFluxSources } from './layouts/fluxSources';
 import { kustomizeLayout } from './layouts/kustomize';
 import {
   LayoutContext,
@@ -125,6 +126,7 @@ export async function scanRepository(
 
   // Flux: HelmReleases become the workloads their values declare
   for (const unit of units) {
+    noteForeignFluxSources(unit.resources, reader);
     try {
       await expandHelmReleases(unit, ctx);
     } catch (e) {

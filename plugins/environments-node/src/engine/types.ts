@@ -157,14 +157,14 @@ export interface HelmValuesSource {
 }
 
 /**
- * What deploys a workload: an Argo CD `Application`, a Flux `HelmRelease`,
- * or (`folder`) the folder rendered on its own. Part of a workload's
+ * What deploys a workload: an Argo CD `Application`, a Flux `HelmRelease`
+ * or `Kustomization`, or (`folder`) the folder rendered on its own. Part of a workload's
  * identity beside kind, name and namespace.
  *
  * @public
  */
 export interface DeployedBy {
-  kind: 'Application' | 'HelmRelease' | 'folder' | (string & {});
+  kind: 'Application' | 'HelmRelease' | 'Kustomization' | 'folder' | (string & {});
   name: string;
 }
 

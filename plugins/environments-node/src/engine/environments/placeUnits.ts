@@ -1,5 +1,6 @@
 import { FluxTarget, fluxEnvironmentsOf } from '../layouts/fluxKustomizations';
 import { RenderedUnit } from '../layouts/layoutReader';
+import { DeployedBy } from '../types';
 import { apiVersionOf, kindOf } from '../resources';
 import {
   environmentOfFolder,
@@ -19,7 +20,12 @@ export interface Placement {
   folder?: string;
   /** How the environment was found: a deploying object, or only a folder name. */
   by: 'deployer' | 'folder' | 'declared';
+  /** The Flux Kustomization that applies the unit, if one does. */
+  deployedBy?: DeployedBy;
 }
+
+const kustomization = (f: { name?: string } | undefined) =>
+  f?.name ? { deployedBy: { kind: 'Kustomization', name: f.name } } : {};
 
 /** What {@link placeUnits} needs to know beyond the units. */
 export interface PlaceOptions {
@@ -107,6 +113,7 @@ export function placeUnits(
           folder: folderEnv.folder,
           by: flux.length > 0 || holdsDeployer(unit) ? 'deployer' : 'folder',
           ...(cluster ? { cluster } : {}),
+          ...kustomization(applied ?? flux[0]),
         });
         continue;
       }
@@ -117,6 +124,7 @@ export function placeUnits(
           key: f.environment,
           by: 'deployer',
           ...(f.cluster ? { cluster: f.cluster } : {}),
+          ...kustomization(f),
         });
       continue;
     }

@@ -136,9 +136,44 @@ describe('flux: remote charts and the Kustomizations that apply them', () => {
     expect(
       model.workloads.map(w => `${w.environment}@${w.cluster ?? ''}:${w.root}`),
     ).toEqual(['staging@:deploy/apps', 'prod@eu-1:web/prod']);
+    // a Deployment a Flux Kustomization applies is deployed by it
+    const applied = await scanRepository(
+      new MemoryFiles({
+        'clusters/dev/apps.yaml': fluxKustomization('apps', './apps/dev'),
+        'apps/dev/d.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: "a:1"}]\n',
+      }),
+    );
+    expect(applied.workloads.map(w => w.deployedBy)).toEqual([
+      { kind: 'Kustomization', name: 'apps' },
+    ]);
     expect(model.environments).toEqual([
       { name: 'staging', order: 0, paths: ['deploy/apps'] },
       { name: 'prod', order: 1, paths: ['web/prod'], clusters: ['eu-1'] },
+    ]);
+  });
+
+  it('says where a tenant Kustomization from another source deploys from', async () => {
+    const model = await scanRepository(
+      new MemoryFiles({
+        'clusters/staging/tenants.yaml': fluxKustomization(
+          'tenants',
+          './tenants/staging',
+        ),
+        'tenants/staging/kustomization.yaml':
+          'resources: [sync.yaml]\npatches:\n  - patch: |\n      apiVersion: kustomize.toolkit.fluxcd.io/v1\n      kind: Kustomization\n      metadata: {name: team}\n      spec: {path: ./staging}\n',
+        'tenants/staging/sync.yaml':
+          'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: team}\nspec:\n  url: https://example.com/team.git\n  ref: {branch: team}\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: team}\nspec:\n  sourceRef: {kind: GitRepository, name: team}\n',
+      }),
+    );
+    expect(model.environments.map(e => e.name)).toEqual(['staging']);
+    expect(model.problems).toEqual([
+      expect.objectContaining({
+        file: 'tenants/staging/sync.yaml',
+        severity: 'info',
+        message:
+          'Flux Kustomization team deploys ./staging from GitRepository team (https://example.com/team.git, branch team), another source than this checkout; its workloads are not read',
+      }),
     ]);
   });
 });

@@ -11,6 +11,7 @@ import {
 import {
   apiVersionOf,
   kindOf,
+  nameOf,
   namespaceOf,
   Resource,
   resourcesFromDocuments,
@@ -24,8 +25,9 @@ export interface FluxTarget {
   path: string;
   environment: string;
   cluster?: string;
-  /** File of the Flux Kustomization. */
+  /** File and name of the Flux Kustomization. */
   file: string;
+  name?: string;
 }
 
 /** An ArtifactGenerator copy: `@source/<from>/**` → `@artifact/<to>/`. */
@@ -173,7 +175,7 @@ export async function fluxTargets(ctx: LayoutContext): Promise<FluxTarget[]> {
     }
     const env = environmentOfKustomization(r, target, ctx);
     if (!env) continue;
-    out.push({ path: target, ...env, file: r.file });
+    out.push({ path: target, ...env, file: r.file, name: nameOf(r) });
   }
   return out.sort((a, b) => b.path.length - a.path.length);
 }
@@ -186,17 +188,21 @@ export async function fluxTargets(ctx: LayoutContext): Promise<FluxTarget[]> {
 export function fluxEnvironmentsOf(
   root: string,
   targets: FluxTarget[],
-): Array<{ environment: string; cluster?: string }> {
+): Array<{ environment: string; cluster?: string; name?: string }> {
   const hits = targets.filter(t => isWithin(root, t.path));
   if (hits.length === 0) return [];
   const longest = hits[0].path.length;
-  const seen = new Map<string, { environment: string; cluster?: string }>();
+  const seen = new Map<
+    string,
+    { environment: string; cluster?: string; name?: string }
+  >();
   for (const h of hits.filter(x => x.path.length === longest)) {
     const key = `${h.environment}\u0000${h.cluster ?? ''}`;
     if (!seen.has(key))
       seen.set(key, {
         environment: h.environment,
         ...(h.cluster ? { cluster: h.cluster } : {}),
+        ...(h.name ? { name: h.name } : {}),
       });
   }
   return [...seen.values()];

@@ -9,10 +9,11 @@ import { DeclaredWorkload, DeployedBy, Environment } from '../types';
 import { dedupeWorkloads } from './dedupeWorkloads';
 import { extractWorkloads } from './extractWorkloads';
 
-function deployerOf(w: DeclaredWorkload, unit: RenderedUnit): DeployedBy {
-  if (unit.deployedBy) return unit.deployedBy;
+/** The nearest object that deploys a workload: its Application, HelmRelease, Flux Kustomization, else its folder. */
+function deployerOf(w: DeclaredWorkload, p: Placement): DeployedBy {
+  if (p.unit.deployedBy) return p.unit.deployedBy;
   if (w.helm?.object) return { kind: 'HelmRelease', name: w.helm.object.name };
-  return { kind: 'folder', name: unit.root };
+  return p.deployedBy ?? { kind: 'folder', name: p.unit.root };
 }
 
 function extract(
@@ -67,7 +68,7 @@ export function declaredWorkloads(
     const ws = extract(reader, p.unit, environment, p.folder);
     for (const w of ws) {
       if (p.cluster) w.cluster = p.cluster;
-      w.deployedBy = deployerOf(w, p.unit);
+      w.deployedBy = deployerOf(w, p);
     }
     if (ws.length === 0 && p.by !== 'deployer' && !hasError(folder)) continue;
     found.push(...ws);
