@@ -110,7 +110,9 @@ export async function scanRepository(
   // Flux Kustomizations that apply folders of this repository select what
   // deploys (the Argo CD layout adds its Applications)
   const targets = await fluxTargets(ctx);
-  ctx.selectorsPresent = targets.some(t => reader.isFolder(t.path));
+  ctx.selectedPaths = targets
+    .map(t => t.path)
+    .filter(p => reader.isFolder(p));
   const units: RenderedUnit[] = [];
   for (const layout of options.layouts ?? defaultLayoutReaders) {
     try {
@@ -139,7 +141,7 @@ export async function scanRepository(
   }
   const { placed, unplaced } = placeUnits(units, {
     fluxTargets: targets,
-    selectorsPresent: ctx.selectorsPresent ?? false,
+    selectedPaths: ctx.selectedPaths ?? [],
     declared: options.environmentOrder,
     listFolders: reader.childFolders,
   });

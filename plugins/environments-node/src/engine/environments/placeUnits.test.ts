@@ -1,6 +1,6 @@
 import { MemoryFiles } from '../files/memoryFiles';
 import { scanRepository } from '../scan';
-import { isVariantFolder, placeUnits } from './placeUnits';
+import { isVariantFolder, placeUnits, selectedBeside } from './placeUnits';
 
 const tree: Record<string, string[]> = {
   overlays: ['dev', 'prod', 'debug'],
@@ -26,11 +26,19 @@ describe('isVariantFolder', () => {
   });
 });
 
+describe('selectedBeside', () => {
+  it('is true when something deploys a folder under the same parent', () => {
+    expect(selectedBeside('apps/web/overlays/prod', ['apps/web/overlays/dev'])).toBe(true);
+    expect(selectedBeside('teams/a/overlays/prod', ['platform/apps/web'])).toBe(false);
+    expect(selectedBeside('prod', ['dev'])).toBe(true);
+  });
+});
+
 describe('placeUnits', () => {
   const place = (roots: string[], opts: Record<string, unknown> = {}) =>
     placeUnits(roots.map(unit), {
       fluxTargets: [],
-      selectorsPresent: false,
+      selectedPaths: [],
       listFolders: list,
       ...opts,
     });
@@ -47,7 +55,7 @@ describe('placeUnits', () => {
 
   it('takes only what selectors deploy once something selects folders', () => {
     const { placed } = place(['overlays/dev', 'overlays/prod'], {
-      selectorsPresent: true,
+      selectedPaths: ['overlays/prod'],
       fluxTargets: [{ path: 'overlays/prod', environment: 'prod', file: 'f' }],
     });
     expect(placed.map(p => `${p.key}:${p.by}`)).toEqual(['prod:deployer']);
@@ -56,13 +64,13 @@ describe('placeUnits', () => {
   it('admits folders the entity names, and gives it what nothing places when it names one', () => {
     expect(
       place(['overlays/dev', 'overlays/prod'], {
-        selectorsPresent: true,
+        selectedPaths: ['overlays/x'],
         declared: ['dev'],
       }).placed.map(p => p.key),
     ).toEqual(['dev', 'dev']);
     expect(
       place(['overlays/dev', 'overlays/prod'], {
-        selectorsPresent: true,
+        selectedPaths: ['overlays/x'],
         declared: ['dev', 'prod'],
       }).placed.map(p => p.key),
     ).toEqual(['dev', 'prod']);
@@ -81,5 +89,26 @@ describe('scan: what selects folders', () => {
       }),
     );
     expect(model.environments.map(e => e.name)).toEqual(['dev', 'prod']);
+  });
+});
+
+describe('scan: what deploys one part of a repository does not decide for another', () => {
+  it('keeps environment folders apart from those Applications deploy, and drops their unselected siblings', async () => {
+    const d = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: "a:1"}]\n`;
+    const model = await scanRepository(
+      new MemoryFiles({
+        'argocd/web-dev.yaml':
+          'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: web-dev}\nspec:\n  source: {path: platform/web/overlays/dev}\n',
+        'platform/web/overlays/dev/d.yaml': d,
+        'platform/web/overlays/staging/d.yaml': d,
+        'team/overlays/qa/d.yaml': d,
+        'team/overlays/prod/d.yaml': d,
+      }),
+    );
+    expect(model.workloads.map(w => `${w.environment}:${w.root}`)).toEqual([
+      'dev:platform/web/overlays/dev',
+      'qa:team/overlays/qa',
+      'prod:team/overlays/prod',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { dirnameOf, isWithin } from '../files/repositoryFiles';
 import { FluxTarget, fluxEnvironmentsOf } from '../layouts/fluxKustomizations';
 import { RenderedUnit } from '../layouts/layoutReader';
 import { DeployedBy } from '../types';
@@ -31,8 +32,8 @@ const kustomization = (f: { name?: string } | undefined) =>
 export interface PlaceOptions {
   /** Folders applied by Flux Kustomizations. */
   fluxTargets: FluxTarget[];
-  /** Whether Argo CD Applications or Flux Kustomizations select folders in this scope. */
-  selectorsPresent: boolean;
+  /** Folders Argo CD Applications or Flux Kustomizations deploy (see {@link selectedBeside}). */
+  selectedPaths: string[];
   /** The entity's environments (`stagecraft.io/environments`), if it names them. */
   declared?: string[];
   listFolders: ListFolders;
@@ -59,6 +60,17 @@ export function isVariantFolder(
   return listFolders(parent).some(s => s !== env.leaf && namesStage(s));
 }
 
+/**
+ * Whether something deploys a folder beside `folder` (under its parent):
+ * then `folder`, which nothing deploys, is not an environment
+ * (`overlays/staging` when an Application deploys `overlays/dev`). Other
+ * parts of the repository keep their environment folders.
+ */
+export function selectedBeside(folder: string, selected?: string[]): boolean {
+  const parent = dirnameOf(folder);
+  return (selected ?? []).some(p => isWithin(p, parent));
+}
+
 /** A unit holding a Flux HelmRelease deploys itself: its folder names its environment. */
 function holdsDeployer(unit: RenderedUnit): boolean {
   return unit.resources.some(
@@ -72,7 +84,7 @@ function holdsDeployer(unit: RenderedUnit): boolean {
  * Places rendered units in environments, only from what deploys them: the
  * layout's own environment (an Argo CD Application, a referenced values
  * file), the Flux Kustomizations that apply the folder, or, when nothing
- * in scope selects folders, an environment folder that holds its own
+ * deploys a folder beside it, an environment folder that holds its own
  * HelmRelease or sits among environment siblings. The entity's declared
  * environments admit a folder of that name, and a single declared
  * environment takes the units that name none. Units placed nowhere are
@@ -103,7 +115,7 @@ export function placeUnits(
       const accepted =
         flux.length > 0 ||
         declared.includes(folderEnv.key) ||
-        (!options.selectorsPresent &&
+        (!selectedBeside(folderEnv.folder, options.selectedPaths) &&
           (holdsDeployer(unit) ||
             !isVariantFolder(folderEnv, options.listFolders)));
       if (accepted) {

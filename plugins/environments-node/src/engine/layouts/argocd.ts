@@ -575,7 +575,7 @@ async function renderApplication(
     if (path) ctx.claimedFolders.add(path);
     // an Application deploys a folder here: folders no Application deploys
     // are not environments (a remote chart alone does not count)
-    ctx.selectorsPresent = true;
+    (ctx.selectedPaths ??= []).push(path);
     const chartFile = ['Chart.yaml', 'Chart.yml']
       .map(f => (path ? `${path}/${f}` : f))
       .find(f => ctx.reader.isFile(f));

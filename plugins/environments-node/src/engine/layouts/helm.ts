@@ -12,6 +12,7 @@ import {
   workloadsFromTemplates,
 } from '../helm/templateWorkloads';
 import { LayoutContext, LayoutReader, RenderedUnit } from './layoutReader';
+import { selectedBeside } from '../environments/placeUnits';
 import { isValuesFileReferenced } from './valuesReferences';
 
 const CHART_FILE = /^Chart\.ya?ml$/;
@@ -102,7 +103,7 @@ async function deployedEnvironments(
     if (
       referenced ||
       ctx.declaredEnvironments?.includes(env) ||
-      (!ctx.selectorsPresent && byEnv.size >= 2)
+      (!selectedBeside(chartDir, ctx.selectedPaths) && byEnv.size >= 2)
     )
       out.add(env);
     else

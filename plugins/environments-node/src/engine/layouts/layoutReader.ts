@@ -22,8 +22,12 @@ export interface LayoutContext {
   helm?: HelmOptions;
   /** The entity's environments, when it names them (`ScanOptions.environmentOrder`). */
   declaredEnvironments?: string[];
-  /** Whether Argo CD Applications or Flux Kustomizations in scope deploy folders of this repository. */
-  selectorsPresent?: boolean;
+  /**
+   * Folders of this repository that Argo CD Applications or Flux
+   * Kustomizations deploy: beside them, folders nothing deploys are not
+   * environments.
+   */
+  selectedPaths?: string[];
 }
 
 /**
