@@ -18,7 +18,8 @@ describe('scan: broken input degrades one environment, never removes it', () => 
     const model = await scanRepository(
       new MemoryFiles({
         ...base,
-        'overlays/dev/p.yaml': 'kind: Deployment\nmetadata: {name: a\nspec: 1\n',
+        'overlays/dev/p.yaml':
+          'kind: Deployment\nmetadata: {name: a\nspec: 1\n',
         'overlays/prod/kustomization.yaml':
           'resources: [../../base]\nimages: [{name: a, newTag: "3"}\n',
       }),

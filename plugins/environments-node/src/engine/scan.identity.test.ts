@@ -27,9 +27,7 @@ describe('scan: one row per object and environment', () => {
         w.containers[0].tag,
         w.deployedBy,
       ]),
-    ).toEqual([
-      ['dev', 'web', '2', { kind: 'Application', name: 'web-dev' }],
-    ]);
+    ).toEqual([['dev', 'web', '2', { kind: 'Application', name: 'web-dev' }]]);
     // the base belongs to the Applications' renders, not to a row of its own
     expect(model.problems).toEqual([
       expect.objectContaining({

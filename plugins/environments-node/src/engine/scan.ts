@@ -110,9 +110,7 @@ export async function scanRepository(
   // Flux Kustomizations that apply folders of this repository select what
   // deploys (the Argo CD layout adds its Applications)
   const targets = await fluxTargets(ctx);
-  ctx.selectedPaths = targets
-    .map(t => t.path)
-    .filter(p => reader.isFolder(p));
+  ctx.selectedPaths = targets.map(t => t.path).filter(p => reader.isFolder(p));
   const units: RenderedUnit[] = [];
   for (const layout of options.layouts ?? defaultLayoutReaders) {
     try {

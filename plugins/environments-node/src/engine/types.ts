@@ -164,7 +164,12 @@ export interface HelmValuesSource {
  * @public
  */
 export interface DeployedBy {
-  kind: 'Application' | 'HelmRelease' | 'Kustomization' | 'folder' | (string & {});
+  kind:
+    | 'Application'
+    | 'HelmRelease'
+    | 'Kustomization'
+    | 'folder'
+    | (string & {});
   name: string;
 }
 

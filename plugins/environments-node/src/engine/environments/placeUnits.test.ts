@@ -28,8 +28,12 @@ describe('isVariantFolder', () => {
 
 describe('selectedBeside', () => {
   it('is true when something deploys a folder under the same parent', () => {
-    expect(selectedBeside('apps/web/overlays/prod', ['apps/web/overlays/dev'])).toBe(true);
-    expect(selectedBeside('teams/a/overlays/prod', ['platform/apps/web'])).toBe(false);
+    expect(
+      selectedBeside('apps/web/overlays/prod', ['apps/web/overlays/dev']),
+    ).toBe(true);
+    expect(selectedBeside('teams/a/overlays/prod', ['platform/apps/web'])).toBe(
+      false,
+    );
     expect(selectedBeside('prod', ['dev'])).toBe(true);
   });
 });

@@ -64,9 +64,9 @@ describe('evaluateAction', () => {
 
 describe('renderLine', () => {
   it('renders every action of a line, or nothing', () => {
-    expect(
-      renderLine('image: r/app:{{ .Values.version }}', scope)?.text,
-    ).toBe('image: r/app:1.2.3');
+    expect(renderLine('image: r/app:{{ .Values.version }}', scope)?.text).toBe(
+      'image: r/app:1.2.3',
+    );
     expect(
       renderLine('image: {{ include "img" . }}:{{ .Values.version }}', scope),
     ).toBeUndefined();

@@ -19,7 +19,10 @@ export interface Evaluated {
 /** An expression this evaluator does not understand: its action stays unrendered. */
 export class UnsupportedTemplate extends Error {}
 
-type Token = { t: 'str' | 'num' | 'word' | 'pipe' | 'open' | 'close'; v: string };
+type Token = {
+  t: 'str' | 'num' | 'word' | 'pipe' | 'open' | 'close';
+  v: string;
+};
 
 function tokenize(expr: string): Token[] {
   const out: Token[] = [];
@@ -69,30 +72,97 @@ type Fn = (args: Evaluated[]) => Evaluated;
 const merge = (args: Evaluated[]) => args.flatMap(a => a.leaves);
 const FUNCTIONS = new Map<string, Fn>([
   // `default d v`: v unless empty, else d (the piped value comes last)
-  ['default', (args: Evaluated[]) => {
-    const [d, v] = [args[0], args[args.length - 1]];
-    return args.length > 1 && !empty(v.value) ? v : d;
-  }],
-  ['quote', (args: Evaluated[]) => ({ value: args.map(a => `"${text(a.value)}"`).join(' '), leaves: merge(args) })],
-  ['squote', (args: Evaluated[]) => ({ value: args.map(a => `'${text(a.value)}'`).join(' '), leaves: merge(args) })],
-  ['toString', (args: Evaluated[]) => ({ value: text(args[0]?.value), leaves: merge(args) })],
-  ['trim', (args: Evaluated[]) => ({ value: text(args[0]?.value).trim(), leaves: merge(args) })],
-  ['lower', (args: Evaluated[]) => ({ value: text(args[0]?.value).toLowerCase(), leaves: merge(args) })],
-  ['upper', (args: Evaluated[]) => ({ value: text(args[0]?.value).toUpperCase(), leaves: merge(args) })],
-  ['trimPrefix', (args: Evaluated[]) => {
-    const [p, s] = [text(args[0]?.value), text(args[1]?.value)];
-    return { value: s.startsWith(p) ? s.slice(p.length) : s, leaves: merge(args) };
-  }],
-  ['trimSuffix', (args: Evaluated[]) => {
-    const [p, s] = [text(args[0]?.value), text(args[1]?.value)];
-    return { value: p && s.endsWith(p) ? s.slice(0, -p.length) : s, leaves: merge(args) };
-  }],
-  ['printf', (args: Evaluated[]) => ({
-    value: printf(text(args[0]?.value), args.slice(1).map(a => a.value)),
-    leaves: merge(args.slice(1)),
-  })],
-  ['print', (args: Evaluated[]) => ({ value: args.map(a => text(a.value)).join(''), leaves: merge(args) })],
-  ['coalesce', (args: Evaluated[]) => args.find(a => !empty(a.value)) ?? { value: '', leaves: [] }],
+  [
+    'default',
+    (args: Evaluated[]) => {
+      const [d, v] = [args[0], args[args.length - 1]];
+      return args.length > 1 && !empty(v.value) ? v : d;
+    },
+  ],
+  [
+    'quote',
+    (args: Evaluated[]) => ({
+      value: args.map(a => `"${text(a.value)}"`).join(' '),
+      leaves: merge(args),
+    }),
+  ],
+  [
+    'squote',
+    (args: Evaluated[]) => ({
+      value: args.map(a => `'${text(a.value)}'`).join(' '),
+      leaves: merge(args),
+    }),
+  ],
+  [
+    'toString',
+    (args: Evaluated[]) => ({
+      value: text(args[0]?.value),
+      leaves: merge(args),
+    }),
+  ],
+  [
+    'trim',
+    (args: Evaluated[]) => ({
+      value: text(args[0]?.value).trim(),
+      leaves: merge(args),
+    }),
+  ],
+  [
+    'lower',
+    (args: Evaluated[]) => ({
+      value: text(args[0]?.value).toLowerCase(),
+      leaves: merge(args),
+    }),
+  ],
+  [
+    'upper',
+    (args: Evaluated[]) => ({
+      value: text(args[0]?.value).toUpperCase(),
+      leaves: merge(args),
+    }),
+  ],
+  [
+    'trimPrefix',
+    (args: Evaluated[]) => {
+      const [p, s] = [text(args[0]?.value), text(args[1]?.value)];
+      return {
+        value: s.startsWith(p) ? s.slice(p.length) : s,
+        leaves: merge(args),
+      };
+    },
+  ],
+  [
+    'trimSuffix',
+    (args: Evaluated[]) => {
+      const [p, s] = [text(args[0]?.value), text(args[1]?.value)];
+      return {
+        value: p && s.endsWith(p) ? s.slice(0, -p.length) : s,
+        leaves: merge(args),
+      };
+    },
+  ],
+  [
+    'printf',
+    (args: Evaluated[]) => ({
+      value: printf(
+        text(args[0]?.value),
+        args.slice(1).map(a => a.value),
+      ),
+      leaves: merge(args.slice(1)),
+    }),
+  ],
+  [
+    'print',
+    (args: Evaluated[]) => ({
+      value: args.map(a => text(a.value)).join(''),
+      leaves: merge(args),
+    }),
+  ],
+  [
+    'coalesce',
+    (args: Evaluated[]) =>
+      args.find(a => !empty(a.value)) ?? { value: '', leaves: [] },
+  ],
   ['ternary', (args: Evaluated[]) => (args[2]?.value ? args[0] : args[1])],
 ]);
 
@@ -136,7 +206,11 @@ function operand(tok: Token, scope: TemplateScope): Evaluated {
   throw new UnsupportedTemplate(tok.v);
 }
 
-function command(tokens: Token[], scope: TemplateScope, piped?: Evaluated): Evaluated {
+function command(
+  tokens: Token[],
+  scope: TemplateScope,
+  piped?: Evaluated,
+): Evaluated {
   const args: Evaluated[] = [];
   let name: string | undefined;
   for (let i = 0; i < tokens.length; i++) {

@@ -2,8 +2,10 @@ import { parseYaml } from '../yaml/parseYaml';
 import { renderTemplateText } from './templateFile';
 
 const scope = {
-  values: parseYaml('v.yaml', 'repoURL: https://x/r.git\nhydrator: true\nextra: false\n')
-    .documents[0].tree,
+  values: parseYaml(
+    'v.yaml',
+    'repoURL: https://x/r.git\nhydrator: true\nextra: false\n',
+  ).documents[0].tree,
   chart: { Name: 'apps' },
   release: { Name: 'apps' },
 };

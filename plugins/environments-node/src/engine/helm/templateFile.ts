@@ -1,6 +1,11 @@
-import { TemplateScope, evaluateAction, renderLine } from './templateExpression';
+import {
+  TemplateScope,
+  evaluateAction,
+  renderLine,
+} from './templateExpression';
 
-const CONTROL = /^\s*\{\{-?\s*(if|else|end|range|with|define|block|template|\/\*)\b([\s\S]*?)-?\}\}\s*$/;
+const CONTROL =
+  /^\s*\{\{-?\s*(if|else|end|range|with|define|block|template|\/\*)\b([\s\S]*?)-?\}\}\s*$/;
 const COMMENT = /^\s*\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}\s*$/;
 
 const truthy = (v: unknown) =>

@@ -1,7 +1,11 @@
 import { MemoryFiles } from '../files/memoryFiles';
 import { scanRepository } from '../scan';
 
-const deployment = (name: string, image: string, extra = '') => `{{- if .Values.${name}.enabled }}
+const deployment = (
+  name: string,
+  image: string,
+  extra = '',
+) => `{{- if .Values.${name}.enabled }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -26,7 +30,8 @@ describe('helm: images written in chart templates', () => {
           'images:\n  repository: r.example/shop\n  tag: ""\napi: {enabled: true, name: api, replicas: 1}\nweb: {enabled: true, name: web, replicas: 2}\nold: {enabled: false, name: old}\nversion: 1.0.0\n',
         'c/values-dev.yaml': 'version: 1.1.0\n',
         'c/values-prod.yaml': 'images: {tag: v0.11.0}\nweb: {replicas: 4}\n',
-        'c/templates/_helpers.tpl': '{{- define "c.labels" -}}\na: b\n{{- end }}\n',
+        'c/templates/_helpers.tpl':
+          '{{- define "c.labels" -}}\na: b\n{{- end }}\n',
         'c/templates/api.yaml': deployment(
           'api',
           '{{ .Values.images.repository }}/{{ .Values.api.name }}:{{ .Values.images.tag | default .Chart.AppVersion }}',
@@ -52,7 +57,13 @@ describe('helm: images written in chart templates', () => {
       ]),
     ).toEqual([
       ['dev', 'api', 'r.example/shop/api:v0.10.6', 1, ['c/Chart.yaml', 3]],
-      ['prod', 'api', 'r.example/shop/api:v0.11.0', 1, ['c/values-prod.yaml', 1]],
+      [
+        'prod',
+        'api',
+        'r.example/shop/api:v0.11.0',
+        1,
+        ['c/values-prod.yaml', 1],
+      ],
       ['dev', 'web', 'r.example/web:1.1.0', 2, ['c/values-dev.yaml', 1]],
       ['prod', 'web', 'r.example/web:1.0.0', 4, ['c/values.yaml', 7]],
     ]);

@@ -93,7 +93,8 @@ export function workloadsFromTemplates(
       const cond = guard ? TOP_IF.exec(guard) : null;
       if (cond) {
         try {
-          if (!truthy(evaluateAction(`{{ ${cond[1]} }}`, scope).value)) continue;
+          if (!truthy(evaluateAction(`{{ ${cond[1]} }}`, scope).value))
+            continue;
         } catch {
           // a condition we cannot evaluate: take the template as it is
         }
@@ -165,16 +166,22 @@ export function workloadsFromTemplates(
         spec.jobTemplate = jobTemplate;
       } else spec.template = template;
       const metadata = newMap();
-      const nameLeaf = objectName(lines, scope, offset, t.file) ?? new Leaf(
-        resources.length === 0
-          ? workloadName
-          : `${workloadName}-${resources.length}`,
-        { file: t.file, path: 'metadata.name', line: offset + 1 },
-      );
+      const nameLeaf =
+        objectName(lines, scope, offset, t.file) ??
+        new Leaf(
+          resources.length === 0
+            ? workloadName
+            : `${workloadName}-${resources.length}`,
+          { file: t.file, path: 'metadata.name', line: offset + 1 },
+        );
       metadata.name = nameLeaf;
       const tree: TMap = newMap();
       tree.apiVersion = new Leaf('apps/v1', nameLeaf.prov);
-      tree.kind = new Leaf(kind, { file: t.file, path: 'kind', line: offset + 1 });
+      tree.kind = new Leaf(kind, {
+        file: t.file,
+        path: 'kind',
+        line: offset + 1,
+      });
       tree.metadata = metadata;
       tree.spec = spec;
       resources.push({ tree, file: t.file, previousNames: [], affixes: [] });
@@ -184,7 +191,10 @@ export function workloadsFromTemplates(
 }
 
 /** The template files of a chart (not helpers, tests or notes). */
-export function chartTemplateFiles(files: string[], chartDir: string): string[] {
+export function chartTemplateFiles(
+  files: string[],
+  chartDir: string,
+): string[] {
   const templates = chartDir ? `${chartDir}/templates` : 'templates';
   return files.filter(
     f =>

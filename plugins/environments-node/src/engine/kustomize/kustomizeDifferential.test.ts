@@ -44,7 +44,8 @@ function roots(): Array<{ label: string; dir: string }> {
     if (!fs.existsSync(parent)) return;
     for (const d of fs.readdirSync(parent).sort()) {
       const dir = path.join(parent, d);
-      if (fs.statSync(dir).isDirectory()) out.push({ label: `${label}/${d}`, dir });
+      if (fs.statSync(dir).isDirectory())
+        out.push({ label: `${label}/${d}`, dir });
     }
   };
   add('fixtures', FIXTURES);
@@ -62,7 +63,10 @@ function kustomizationDirs(root: string): string[] {
         walk(rel ? `${rel}/${e.name}` : e.name);
       else if (e.isFile() && KUSTOMIZATION_FILE_NAMES.includes(e.name)) {
         const text = fs.readFileSync(path.join(abs, e.name), 'utf8');
-        if (text.includes('toolkit.fluxcd.io') && /kind:\s*Kustomization/.test(text))
+        if (
+          text.includes('toolkit.fluxcd.io') &&
+          /kind:\s*Kustomization/.test(text)
+        )
           continue;
         if (/^kind:\s*Component\b/m.test(text)) continue;
         out.push(rel);
@@ -81,7 +85,9 @@ function kubectlRender(dir: string): Promise<ObjectProjection[] | string> {
       { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 },
       (error, stdout, stderr) => {
         if (error) {
-          resolve(`kubectl failed: ${String(stderr || error.message).split('\n')[0]}`);
+          resolve(
+            `kubectl failed: ${String(stderr || error.message).split('\n')[0]}`,
+          );
           return;
         }
         const objects = parseAllDocuments(stdout)

@@ -732,7 +732,15 @@ async function helmUnit(
     layers,
     overrides,
     chartVersionSource: chartVersion?.prov,
-    ...(chartFile ? { chartDir: path } : {}),
+    ...(chartFile
+      ? { chartDir: path }
+      : {
+          deployedAs: {
+            apiVersion: apiVersionOf({ tree: app.tree } as Resource),
+            kind: 'Application',
+            name: app.name,
+          },
+        }),
   });
   if (namespace)
     for (const r of unit.resources)

@@ -2,7 +2,11 @@ import { MemoryFiles } from '../files/memoryFiles';
 import { scanRepository } from '../scan';
 import { normalizeRepoURL } from './argocdRepositories';
 
-const child = (env: string, repo: string, extra = '') => `apiVersion: argoproj.io/v1alpha1
+const child = (
+  env: string,
+  repo: string,
+  extra = '',
+) => `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
   name: web-${repo}-${env}

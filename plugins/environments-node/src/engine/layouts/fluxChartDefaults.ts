@@ -8,8 +8,9 @@ export const CHART_DEFAULTS_NOTE =
   'image from chart defaults; live state shows it';
 
 /**
- * The workload of a HelmRelease whose values name no image (a remote chart
- * left at its defaults): kind `HelmRelease`, named after the release, with
+ * The workload of a HelmRelease (or an Argo CD Application) whose values
+ * name no image (a remote chart left at its defaults): of the deploying
+ * object's kind, named after the release, with
  * the replicas its values set and no containers. Its version is the chart
  * and chart version of the release.
  */
@@ -18,6 +19,10 @@ export function chartDefaultsRelease(
   values: TMap,
   fallback: Provenance,
   replicaPaths: string[] = [],
+  object: { apiVersion: string; kind: string } = {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+  },
 ): Resource {
   const spec = newMap(fallback);
   for (const p of [...replicaPaths, ...DEFAULT_VALUE_PATHS.replicas]) {
@@ -30,8 +35,8 @@ export function chartDefaultsRelease(
   const metadata = newMap(fallback);
   metadata.name = new Leaf(name, fallback);
   const tree = newMap(fallback);
-  tree.apiVersion = new Leaf('helm.toolkit.fluxcd.io/v2', fallback);
-  tree.kind = new Leaf('HelmRelease', fallback);
+  tree.apiVersion = new Leaf(object.apiVersion, fallback);
+  tree.kind = new Leaf(object.kind, fallback);
   tree.metadata = metadata;
   tree.spec = spec;
   return { tree, file: fallback.file, previousNames: [], affixes: [] };

@@ -332,11 +332,9 @@ describe('helm layout: other shapes', () => {
           'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: c}\n',
       }),
     );
-    expect(withDeployment.workloads.map(w => [w.kind, w.environment])).toEqual(
-      [
-        ['Deployment', 'dev'],
-        ['Deployment', 'prod'],
-      ],
-    );
+    expect(withDeployment.workloads.map(w => [w.kind, w.environment])).toEqual([
+      ['Deployment', 'dev'],
+      ['Deployment', 'prod'],
+    ]);
   });
 });

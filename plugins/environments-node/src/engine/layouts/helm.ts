@@ -13,6 +13,7 @@ import {
 } from '../helm/templateWorkloads';
 import { LayoutContext, LayoutReader, RenderedUnit } from './layoutReader';
 import { selectedBeside } from '../environments/placeUnits';
+import { chartDefaultsRelease, CHART_DEFAULTS_NOTE } from './fluxChartDefaults';
 import { isValuesFileReferenced } from './valuesReferences';
 
 const CHART_FILE = /^Chart\.ya?ml$/;
@@ -233,6 +234,8 @@ export async function valuesUnit(
     chartVersionSource?: Provenance;
     /** The chart's folder in the repository, so its templates can say what the values do not. */
     chartDir?: string;
+    /** A remote chart whose values name no image: this object is the workload, versioned by its chart. */
+    deployedAs?: { apiVersion: string; kind: string; name: string };
   },
 ): Promise<RenderedUnit> {
   let values = newMap();
@@ -273,6 +276,24 @@ export async function valuesUnit(
     fromValues.resources.length === 0 && args.chartDir !== undefined
       ? await templateWorkloads(ctx, args.chartDir, values, args)
       : fromValues;
+  if (resources.length === 0 && args.deployedAs) {
+    const at = args.chartVersionSource ?? fallback;
+    resources.push(
+      chartDefaultsRelease(
+        args.deployedAs.name,
+        values,
+        at,
+        ctx.helm?.paths?.replicas,
+        args.deployedAs,
+      ),
+    );
+    ctx.reader.problem(
+      at.file,
+      `${args.deployedAs.kind} "${args.deployedAs.name}": ${CHART_DEFAULTS_NOTE}`,
+      'info',
+      at.line,
+    );
+  }
   const helm: HelmValuesSource = {
     chart: args.chartRef,
     chartVersion: args.chartVersion,

@@ -54,7 +54,8 @@ export function declaredWorkloads(
   aliases?: Record<string, string>,
 ): { environments: Environment[]; workloads: DeclaredWorkload[] } {
   const names = environmentNames([...new Set(placed.map(p => p.key))]);
-  for (const [key, name] of names) names.set(key, aliasEnvironment(name, aliases));
+  for (const [key, name] of names)
+    names.set(key, aliasEnvironment(name, aliases));
   const found: DeclaredWorkload[] = [];
   const envPaths = new Map<string, Set<string>>();
   const envClusters = new Map<string, Set<string>>();

@@ -44,6 +44,7 @@ const HAS_REPLICAS = new Set([
   'StatefulSet',
   'Rollout',
   'HelmRelease',
+  'Application',
 ]);
 
 /** A HelmRelease left at its chart's defaults (see fluxChartDefaults.ts) has no pod spec in Git. */
@@ -52,7 +53,9 @@ const NO_POD_SPEC = ['spec', 'template', 'spec'];
 function podSpecPathOf(r: Resource): string[] | undefined {
   const kind = kindOf(r);
   if (WORKLOAD_POD_SPEC[kind]) return WORKLOAD_POD_SPEC[kind];
-  return kind === 'HelmRelease' && r.helm ? NO_POD_SPEC : undefined;
+  return (kind === 'HelmRelease' || kind === 'Application') && r.helm
+    ? NO_POD_SPEC
+    : undefined;
 }
 
 /** Where the workload lives and how its rows are named. */
