@@ -1,7 +1,11 @@
 import { MemoryFiles } from '../files/memoryFiles';
 import { scanRepository } from '../scan';
 
-const app = (env: string, version: string, values = '') => `apiVersion: argoproj.io/v1alpha1
+const app = (
+  env: string,
+  version: string,
+  values = '',
+) => `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: podinfo-${env}}
 spec:
@@ -34,8 +38,26 @@ describe('argocd: a remote chart whose values name no image', () => {
         w.helm?.chartVersion,
       ]),
     ).toEqual([
-      ['dev', 'Application', 'podinfo-dev', 'podinfo', 2, [], 'podinfo', '6.5.0'],
-      ['prod', 'Application', 'podinfo-prod', 'podinfo', null, [], 'podinfo', '6.4.0'],
+      [
+        'dev',
+        'Application',
+        'podinfo-dev',
+        'podinfo',
+        2,
+        [],
+        'podinfo',
+        '6.5.0',
+      ],
+      [
+        'prod',
+        'Application',
+        'podinfo-prod',
+        'podinfo',
+        null,
+        [],
+        'podinfo',
+        '6.4.0',
+      ],
     ]);
     expect(model.problems).toEqual(
       expect.arrayContaining([

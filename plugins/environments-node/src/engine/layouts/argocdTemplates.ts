@@ -23,7 +23,7 @@ export async function renderedApplicationTemplate(
   if (!parsed || parsed.problems.length > 0) {
     ctx.reader.problem(
       file,
-      'Application template of a Helm chart is not rendered (it needs more than values, chart facts and if blocks)',
+      'Argo CD object templated in a Helm chart is not rendered (it needs more than values, chart facts and if blocks)',
       'info',
     );
     return undefined;

@@ -86,4 +86,16 @@ describe('dedupeWorkloads', () => {
     });
     expect(dedupeWorkloads([bare, pinned], reader())).toEqual([pinned]);
   });
+
+  it('says when one Application is declared twice', () => {
+    const r = reader();
+    const by = { kind: 'Application', name: 'web-dev' };
+    dedupeWorkloads(
+      [row({ root: 'a', deployedBy: by }), row({ root: 'b', deployedBy: by })],
+      r,
+    );
+    expect(r.problems.map(p => p.message)).toEqual([
+      'Deployment web/web in dev is declared twice by Application web-dev (from b and from a); showing the latter',
+    ]);
+  });
 });

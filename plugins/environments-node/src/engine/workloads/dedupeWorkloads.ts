@@ -45,6 +45,32 @@ export function isSameObject(
   );
 }
 
+/** What a dropped row of an object says: a warning when two controllers declare it, else a note. */
+function duplicateNote(
+  kept: DeclaredWorkload,
+  dropped: DeclaredWorkload,
+): { message: string; severity: 'warning' | 'info' } {
+  const where = `${kept.kind} ${kept.namespace ? `${kept.namespace}/` : ''}${
+    kept.name
+  } in ${kept.environment}`;
+  const keptBy = label(kept.deployedBy, kept.root);
+  const droppedBy = label(dropped.deployedBy, dropped.root);
+  if (!isController(kept.deployedBy) || !isController(dropped.deployedBy))
+    return {
+      message: `${where} is also rendered from ${droppedBy}; shown once, from ${keptBy}`,
+      severity: 'info',
+    };
+  if (sameDeployer(kept.deployedBy, dropped.deployedBy))
+    return {
+      message: `${where} is declared twice by ${keptBy} (from ${dropped.root} and from ${kept.root}); showing the latter`,
+      severity: 'warning',
+    };
+  return {
+    message: `${where} is declared by ${droppedBy} and by ${keptBy}; showing the latter`,
+    severity: 'warning',
+  };
+}
+
 /**
  * One row per object and environment: a folder rendered by its Argo CD
  * Application and again through an aggregating kustomization, or several
@@ -74,27 +100,12 @@ export function dedupeWorkloads(
       out.push(kept);
       for (const dropped of rows) {
         if (dropped === kept) continue;
-        const both =
-          isController(kept.deployedBy) && isController(dropped.deployedBy);
-        const where = `${kept.kind} ${
-          kept.namespace ? `${kept.namespace}/` : ''
-        }${kept.name} in ${kept.environment}`;
+        const { message, severity } = duplicateNote(kept, dropped);
         reader.problem(
           dropped.containers.find(c => !c.init)?.source?.file ??
             (dropped.root || '.'),
-          both
-            ? `${where} is declared by ${label(
-                dropped.deployedBy,
-                dropped.root,
-              )} and by ${label(
-                kept.deployedBy,
-                kept.root,
-              )}; showing the latter`
-            : `${where} is also rendered from ${label(
-                dropped.deployedBy,
-                dropped.root,
-              )}; shown once, from ${label(kept.deployedBy, kept.root)}`,
-          both ? 'warning' : 'info',
+          message,
+          severity,
         );
       }
     }
