@@ -62,6 +62,11 @@ export interface Config {
       environments?: { [name: string]: EnvironmentPromotionPolicy };
       /** How often open promotions are followed (one replica at a time); default 10 seconds. */
       trackingInterval?: HumanDuration | string;
+      /**
+       * How long one round of following promotions may take before another replica may start
+       * one (a replica killed mid-round holds the round this long); default 1 minute.
+       */
+      trackingTimeout?: HumanDuration | string;
       /** How long a merged promotion may take to run Healthy in its target; default 10 minutes. */
       syncTimeout?: HumanDuration | string;
       /**

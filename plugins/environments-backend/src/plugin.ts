@@ -188,7 +188,11 @@ export const environmentsPlugin = createBackendPlugin({
               })
             : { seconds: 10 },
           // Short: a replica killed mid-run holds the task's lock until it times out.
-          timeout: { minutes: 1 },
+          timeout: promotionConfig?.has('trackingTimeout')
+            ? readDurationFromConfig(promotionConfig, {
+                key: 'trackingTimeout',
+              })
+            : { minutes: 1 },
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: () => promotions.track(),
@@ -209,6 +213,7 @@ export const environmentsPlugin = createBackendPlugin({
             matrix,
             promotions,
             newEnvironments,
+            logger,
           }),
         );
       },

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { git, GitError } from './git';
+import { withoutMachinePaths } from '../publicErrors';
 import {
   ChangeAuthor,
   ChangeRequest,
@@ -313,8 +314,12 @@ export class PlainGitRepository implements GitRepository, GitRepositoryWriter {
         [
           'log',
           '--format=%H',
-          '--fixed-strings',
-          `--grep=Stagecraft-Promotion: ${promotionId}`,
+          // The trailer as a whole line: a quoted note line ("> Stagecraft-Promotion: …") is not it.
+          '--basic-regexp',
+          `--grep=^Stagecraft-Promotion: ${promotionId.replace(
+            /[^0-9a-f-]/gi,
+            '',
+          )}$`,
           `--since=${options.since}`,
           '-n',
           '1',
@@ -412,15 +417,18 @@ export class PlainGitRepository implements GitRepository, GitRepositoryWriter {
       this.staleReason = undefined;
     } catch (error) {
       const message = (error as Error).message;
+      // Said to users (matrix problems): git's stderr names folders of this machine; logs keep them.
+      const shown = withoutMachinePaths(message);
       if (!cloned) {
-        throw new Error(
+        this.logger?.warn(
           `Repository ${this.name} could not be read: ${message}`,
         );
+        throw new Error(`Repository ${this.name} could not be read: ${shown}`);
       }
       // Serve the last fetched commit, and say why it may be old.
       this.lastFetchAt = this.now();
-      this.staleReason = `Fetching repository ${this.name} failed: ${message}`;
-      this.logger?.warn(this.staleReason);
+      this.staleReason = `Fetching repository ${this.name} failed: ${shown}`;
+      this.logger?.warn(`Fetching repository ${this.name} failed: ${message}`);
     }
   }
 

@@ -1,0 +1,10 @@
+import { createCrashScenario } from '../__testUtils__/crash/crashScenario';
+
+jest.setTimeout(600_000);
+
+const scenario = createCrashScenario('sqlite');
+beforeAll(() => scenario.setUp());
+afterAll(() => scenario.tearDown());
+
+it(`keeps Git and the records in agreement when the backend is killed at each step of a promotion, ${scenario.rounds} times, on a SQLite file`, async () =>
+  expect(await scenario.run()).toEqual({ kills: 4 * scenario.rounds }));
