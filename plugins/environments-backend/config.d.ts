@@ -63,6 +63,11 @@ export interface Config {
       /** How often open promotions are followed (one replica at a time); default 10 seconds. */
       trackingInterval?: HumanDuration | string;
       /**
+       * How often records are checked against Git and promotion branches without a record are
+       * adopted (one replica at a time); default 1 minute.
+       */
+      reconcileInterval?: HumanDuration | string;
+      /**
        * How long one round of following promotions may take before another replica may start
        * one (a replica killed mid-round holds the round this long); default 1 minute.
        */

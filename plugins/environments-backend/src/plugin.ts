@@ -92,10 +92,12 @@ export const environmentsPlugin = createBackendPlugin({
         const store = await DatabasePromotionStore.create({ database });
         const liveState = createLiveStateReader({ config, logger });
         lifecycle.addShutdownHook(() => liveState.close());
+        // One instance per repository, shared: its writes are serialised in the instance.
+        const repositories = readGitRepositories({ config, logger });
         const matrix = createMatrixService({
           catalog,
           permissions,
-          repositories: readGitRepositories({ config, logger }),
+          repositories,
           github: GithubRepositories.fromConfig(config, { logger }),
           liveState,
           authorizePromotions,
@@ -156,6 +158,7 @@ export const environmentsPlugin = createBackendPlugin({
                 readDurationFromConfig(promotionConfig, { key: 'syncTimeout' }),
               )
             : undefined,
+          repositories: () => repositories.values(),
           leaseMs: promotionConfig?.has('leaseTimeout')
             ? durationToMilliseconds(
                 readDurationFromConfig(promotionConfig, {
@@ -177,6 +180,25 @@ export const environmentsPlugin = createBackendPlugin({
                 }`,
               ),
             );
+        });
+
+        // One replica at a time checks records against Git and adopts branches without one.
+        await scheduler.scheduleTask({
+          id: 'environments-promotion-reconcile',
+          frequency: promotionConfig?.has('reconcileInterval')
+            ? readDurationFromConfig(promotionConfig, {
+                key: 'reconcileInterval',
+              })
+            : { minutes: 1 },
+          timeout: { minutes: 2 },
+          initialDelay: { seconds: 15 },
+          scope: 'global',
+          fn: async () => {
+            const { reconciled, adopted } = await promotions.reconcile();
+            logger.debug(
+              `Reconciled ${reconciled} promotions with Git, adopted ${adopted}`,
+            );
+          },
         });
 
         // One replica at a time follows the open promotions: their pull requests, then the clusters.

@@ -18,6 +18,9 @@ import { expectToMatchSpec } from './__testUtils__/expectToMatchSpec';
 import { fakeKubernetesApi } from './clusters/__testUtils__/fakeKubernetesApi';
 import { rolledOutDeployment } from './clusters/__testUtils__/rolledOutDeployment';
 
+// Real git and a real backend per test: a loaded 2-core machine needs more than jest's 5 s.
+jest.setTimeout(30_000);
+
 const catalogue: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -78,10 +81,14 @@ async function startBackend(
   options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
 ) {
   let track: SchedulerServiceTaskFunction | undefined;
+  let reconcile: SchedulerServiceTaskFunction | undefined;
   const scheduler = mockServices.scheduler.mock({
     async scheduleTask(task) {
       if (task.id === 'environments-promotion-tracker') {
         track = task.fn;
+      }
+      if (task.id === 'environments-promotion-reconcile') {
+        reconcile = task.fn;
       }
     },
   });
@@ -130,6 +137,9 @@ async function startBackend(
     server,
     track: async () => {
       await track!(new AbortController().signal as any);
+    },
+    reconcile: async () => {
+      await reconcile!(new AbortController().signal as any);
     },
   };
 }
@@ -473,6 +483,79 @@ describe('POST /entities/:kind/:namespace/:name/promotions', () => {
     }
     expect(git('rev-parse', 'main')).toBe(head);
     expect(branches()).toEqual(['main']);
+  });
+
+  it('adopts a promotion branch whose record was lost, so the target stays taken, and leaves unknown branches alone', async () => {
+    const lostId = '0f1e2d3c-4b5a-4968-8776-655443322110';
+    const branch = `stagecraft/promote/catalogue-staging-${lostId.slice(0, 8)}`;
+    const author = ['-c', 'user.name=T', '-c', 'user.email=t@example.com'];
+    git('checkout', '-q', '-b', branch);
+    fs.writeFileSync(
+      path.join(gitops.url, stagingOverlay),
+      readOrigin(stagingOverlay).replace('newTag: "1.3.2"', 'newTag: "1.4.0"'),
+    );
+    git(
+      ...author,
+      'commit',
+      '-qam',
+      [
+        'Promote catalogue to staging: 1.4.0',
+        '',
+        `Stagecraft-Promotion: ${lostId}`,
+        'Stagecraft-Entity: component:default/catalogue',
+        'Stagecraft-From: dev',
+        'Stagecraft-To: staging',
+        'Stagecraft-Requested-By: user:default/jane',
+      ].join('\n'),
+    );
+    git(
+      'checkout',
+      '-q',
+      '-b',
+      'stagecraft/promote/stray-prod-abcdef12',
+      'main',
+    );
+    git(...author, 'commit', '-q', '--allow-empty', '-m', 'no trailers');
+    git('checkout', '-q', 'main');
+
+    const { server, reconcile } = await startBackend();
+    await reconcile();
+
+    const adopted = await request(server).get(
+      `/api/environments/promotions/${lostId}`,
+    );
+    expect(adopted.status).toBe(200);
+    expectToMatchSpec(adopted.body, 'Promotion');
+    expect(adopted.body).toMatchObject({
+      state: 'pending-review',
+      from: 'dev',
+      to: 'staging',
+      requestedBy: 'user:default/jane',
+      changeBranch: branch,
+      mergeable: true,
+    });
+    expect(adopted.body.events[0].message).toMatch(/Adopted from branch/);
+
+    // The target is taken: no second branch for staging.
+    const second = await request(server)
+      .post(promotionsPath)
+      .send({ from: 'dev', to: 'staging' });
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toContain(lostId);
+
+    // Adopting twice does nothing; the stray branch is reported, not deleted.
+    await reconcile();
+    expect(branches().sort()).toEqual(
+      ['main', branch, 'stagecraft/promote/stray-prod-abcdef12'].sort(),
+    );
+
+    // And it can be cancelled from the portal like any other.
+    const cancelled = await request(server).post(
+      `/api/environments/promotions/${lostId}/cancel`,
+    );
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.state).toBe('cancelled');
+    expect(branches()).not.toContain(branch);
   });
 
   it('cancels a promotion pending review: the branch is deleted', async () => {

@@ -384,6 +384,42 @@ export class DatabasePromotionStore implements PromotionStore {
     return { claimed: true, promotion: current.promotion, lease };
   }
 
+  async adopt(promotion: Promotion): Promise<boolean> {
+    if (!UUID.test(promotion.id)) {
+      throw new InputError(`Not a promotion id: ${promotion.id}`);
+    }
+    if (await this.get(promotion.id)) {
+      return false;
+    }
+    try {
+      await this.db<PromotionRow>(TABLE).insert({
+        id: promotion.id,
+        entity_ref: promotion.entityRef,
+        target_environment: promotion.to,
+        idempotency_key: null,
+        request_fingerprint: null,
+        created_at: new Date(promotion.createdAt),
+        lease_operation: null,
+        lease_holder: null,
+        lease_until: null,
+        ...toMutableColumns(promotion),
+      });
+      return true;
+    } catch (error) {
+      const violated = violatedUniqueIndex(error);
+      if (violated === 'openSlot') {
+        const holder = await this.findOpen(promotion.entityRef, promotion.to);
+        if (holder) {
+          throw this.conflict(holder);
+        }
+      }
+      if (violated && (await this.get(promotion.id))) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
   async release(id: string, holder: string): Promise<boolean> {
     if (!UUID.test(id)) {
       return false;

@@ -98,6 +98,13 @@ export interface PromotionStore {
     | { claimed: false; current?: StoredPromotion }
   >;
 
+  /**
+   * Records a promotion found in Git whose record was lost, under its own id. Returns false when
+   * a record with that id exists; `ConflictError` when the entity already has another open
+   * promotion to the target.
+   */
+  adopt(promotion: Promotion): Promise<boolean>;
+
   /** Frees a lease without moving the promotion (the operation changed nothing). */
   release(id: string, holder: string): Promise<boolean>;
 

@@ -93,7 +93,11 @@ const ERROR_NAMES = new Set([
  * commit of the branch.
  */
 export class GithubChanges
-  implements Omit<GitRepositoryWriter, 'tracePromotion' | 'listChangeBranches'>
+  implements
+    Omit<
+      GitRepositoryWriter,
+      'tracePromotion' | 'listChangeBranches' | 'readCommitMessage'
+    >
 {
   readonly canMerge = false;
   private readonly client: () => Promise<Octokit>;

@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import { ServiceUnavailableError } from '@backstage/errors';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { ChangeBranch, PromotionTrace } from './types';
 import { readGithubFailure, statusOf } from './githubFailure';
 
@@ -82,6 +82,23 @@ export class GithubPromotionTraces {
       branch: ref.ref.replace(/^refs\/heads\//, ''),
       commit: ref.object.sha,
     }));
+  }
+
+  async readCommitMessage(
+    sha: string,
+  ): Promise<{ message: string; parents: string[] }> {
+    const { owner, repo } = this.options;
+    const octokit = await this.options.client();
+    const commit = await this.read('git.getCommit', () =>
+      octokit.git.getCommit({ owner, repo, commit_sha: sha }),
+    );
+    if (!commit) {
+      throw new NotFoundError(`No commit ${sha} in ${this.options.name}`);
+    }
+    return {
+      message: commit.data.message,
+      parents: commit.data.parents.map(p => p.sha),
+    };
   }
 
   /** One call; undefined for 404 (nothing there), a ServiceUnavailableError for the rest. */

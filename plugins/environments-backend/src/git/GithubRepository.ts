@@ -185,6 +185,12 @@ export class GithubRepository implements GitRepository, GitRepositoryWriter {
     return this.traces.listChangeBranches();
   }
 
+  readCommitMessage(
+    sha: string,
+  ): Promise<{ message: string; parents: string[] }> {
+    return this.traces.readCommitMessage(sha);
+  }
+
   commit(request: CommitRequest): Promise<{ commit: string; url?: string }> {
     return this.changes.commit(request);
   }

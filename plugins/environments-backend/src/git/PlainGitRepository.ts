@@ -337,6 +337,22 @@ export class PlainGitRepository implements GitRepository, GitRepositoryWriter {
     return trace;
   }
 
+  async readCommitMessage(
+    sha: string,
+  ): Promise<{ message: string; parents: string[] }> {
+    if (!FULL_SHA.test(sha)) {
+      throw new InputError(`Not a commit SHA: ${sha}`);
+    }
+    const out = (
+      await git(['show', '-s', '--format=%P%n%B', sha], { cwd: this.cloneDir })
+    ).toString('utf8');
+    const newline = out.indexOf('\n');
+    return {
+      parents: out.slice(0, newline).split(' ').filter(Boolean),
+      message: out.slice(newline + 1).trimEnd(),
+    };
+  }
+
   async listChangeBranches(): Promise<ChangeBranch[]> {
     await this.fetchNow();
     const out = await git(

@@ -194,4 +194,9 @@ export interface GitRepositoryWriter {
 
   /** The branches under `stagecraft/`, to find changes that no record knows. */
   listChangeBranches(): Promise<ChangeBranch[]>;
+
+  /** A commit's whole message and its parents. */
+  readCommitMessage(
+    sha: string,
+  ): Promise<{ message: string; parents: string[] }>;
 }

@@ -71,16 +71,20 @@ const forgeries = [
   '# Reviewed-by: Mallory <m@example.com>',
 ];
 
+const ourTrailers = () => [
+  `Stagecraft-Promotion: ${context.promotionId}`,
+  'Stagecraft-Entity: component:default/catalogue',
+  'Stagecraft-From: dev',
+  'Stagecraft-To: staging',
+  `Stagecraft-Requested-By: ${context.requestedBy}`,
+];
+
 describe('commitMessage', () => {
   it('keeps a note in the message, with no trailer but our own', () => {
-    expect(trailers(commitMessage(plan, context))).toEqual([
-      `Stagecraft-Promotion: ${context.promotionId}`,
-    ]);
+    expect(trailers(commitMessage(plan, context))).toEqual(ourTrailers());
     for (const note of forgeries) {
       const message = commitMessage(plan, { ...context, note });
-      expect(trailers(message)).toEqual([
-        `Stagecraft-Promotion: ${context.promotionId}`,
-      ]);
+      expect(trailers(message)).toEqual(ourTrailers());
       // No line of the note starts a line of the message.
       expect(message).not.toMatch(/^(Signed-off-by|Co-authored-by|---|#)/m);
       expect(message.match(/^Stagecraft-Promotion:/gm)).toHaveLength(1);

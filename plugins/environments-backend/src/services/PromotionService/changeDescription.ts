@@ -1,3 +1,4 @@
+import { formatPromotionTrailers } from './promotionTrailers';
 import {
   ImageVersion,
   PromotionPlan,
@@ -56,7 +57,16 @@ export function commitMessage(
   if (context.note?.trim()) {
     lines.push('', 'Note:', ...quoteNote(context.note));
   }
-  lines.push('', `Stagecraft-Promotion: ${context.promotionId}`);
+  lines.push(
+    '',
+    ...formatPromotionTrailers({
+      promotionId: context.promotionId,
+      entityRef: plan.entityRef,
+      from: plan.from,
+      to: plan.to,
+      requestedBy: context.requestedBy,
+    }),
+  );
   return lines.join('\n');
 }
 

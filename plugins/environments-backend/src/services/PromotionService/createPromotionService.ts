@@ -42,6 +42,7 @@ import { targetProgress } from './targetProgress';
 import { reconcileWithGit } from './reconcileWithGit';
 import { requestFingerprint } from './requestFingerprint';
 import { crashPoint } from './crashPoint';
+import { parsePromotionTrailers } from './promotionTrailers';
 import { versionFieldsOf, versionHistory } from './versionHistory';
 import { PromotionService } from './types';
 import { entityEnvironmentsUrl } from '../entityUrl';
@@ -80,6 +81,11 @@ export function createPromotionService(options: {
   syncTimeoutMs?: number;
   /** How long a Git operation holds a promotion before reconciliation may take it over. */
   leaseMs?: number;
+  /**
+   * The repositories whose `stagecraft/` branches are checked for promotions without a record
+   * (the plain-git repositories of `environments.repositories`).
+   */
+  repositories?: () => Iterable<GitRepository>;
   now?: () => Date;
 }): PromotionService {
   const {
@@ -562,6 +568,97 @@ export function createPromotionService(options: {
     return { reconciled };
   }
 
+  /**
+   * Records promotions whose branch exists but whose record was lost (a database restored from
+   * a backup, an in-memory database restarted): the commit's trailers say which promotion, entity
+   * and step it is. A branch without them is reported, never deleted.
+   */
+  async function adoptOrphans(): Promise<{
+    adopted: number;
+    orphans: string[];
+  }> {
+    let adopted = 0;
+    const orphans: string[] = [];
+    for (const repository of options.repositories?.() ?? []) {
+      let branches;
+      try {
+        branches = await repository.listChangeBranches();
+      } catch (error) {
+        logger.warn(
+          `Could not list the branches of ${repository.name}: ${
+            (error as Error).message
+          }`,
+        );
+        continue;
+      }
+      for (const { branch, commit } of branches) {
+        const prefix = /^stagecraft\/promote\/.*-([0-9a-f]{8})$/.exec(
+          branch,
+        )?.[1];
+        if (!prefix || (await store.findByIdPrefix(prefix)).length > 0) {
+          continue;
+        }
+        try {
+          const { message, parents } = await repository.readCommitMessage(
+            commit,
+          );
+          const trailers = parsePromotionTrailers(message);
+          if (!trailers || !trailers.promotionId.startsWith(prefix)) {
+            orphans.push(`${repository.name}:${branch}`);
+            continue;
+          }
+          const snapshot = await repository.readSnapshot();
+          const at = now().toISOString();
+          const reason = `Adopted from branch ${branch}: its record was lost`;
+          const recorded = await store.adopt({
+            id: trailers.promotionId,
+            entityRef: trailers.entityRef,
+            from: trailers.from,
+            to: trailers.to,
+            state: 'pending-review',
+            method: 'pull-request',
+            version: { images: [] },
+            changes: [],
+            files: [],
+            gates: [],
+            note: reason,
+            requestedBy: trailers.requestedBy,
+            target: {
+              repository: repository.name,
+              branch: snapshot.branch,
+              baseCommit: parents[0] ?? commit,
+            },
+            changeBranch: branch,
+            commit: { sha: commit },
+            mergeable: repository.canMerge,
+            createdAt: at,
+            updatedAt: at,
+            events: [{ state: 'pending-review', at, message: reason }],
+          });
+          if (recorded) {
+            adopted++;
+            logger.info(`${reason} (promotion ${trailers.promotionId})`);
+          }
+        } catch (error) {
+          orphans.push(`${repository.name}:${branch}`);
+          logger.warn(
+            `Could not adopt branch ${branch} of ${repository.name}: ${
+              (error as Error).message
+            }`,
+          );
+        }
+      }
+    }
+    if (orphans.length > 0) {
+      logger.warn(
+        `Branches that look like promotions but have no record and cannot be adopted: ${orphans.join(
+          ', ',
+        )}`,
+      );
+    }
+    return { adopted, orphans };
+  }
+
   /** The 409 for a move that lost a race: what the promotion is now, and what holds it. */
   function notNow(
     id: string,
@@ -897,7 +994,9 @@ export function createPromotionService(options: {
     },
 
     async reconcile() {
-      return reconcileAll();
+      const { reconciled } = await reconcileAll();
+      const { adopted, orphans } = await adoptOrphans();
+      return { reconciled, adopted, orphans };
     },
 
     async history(entityRef, { credentials, environment }) {

@@ -67,9 +67,14 @@ export interface PromotionService {
 
   /**
    * Checks open promotions whose Git operation may have been interrupted (a crash, a lost
-   * answer, an expired lease) against Git, and moves their records to what Git says.
+   * answer, an expired lease) against Git, and moves their records to what Git says; then adopts
+   * promotion branches without a record (from their commit's trailers) and names the rest.
    */
-  reconcile(): Promise<{ reconciled: number }>;
+  reconcile(): Promise<{
+    reconciled: number;
+    adopted: number;
+    orphans: string[];
+  }>;
 
   /** One round of following the open promotions: reconciliation, pull requests, then the target clusters. */
   track(): Promise<void>;
