@@ -22,6 +22,10 @@ export interface Resource {
   helm?: HelmValuesSource;
   /** Overrides the unit's `managedBy` (a HelmRelease rendered inside a kustomize unit). */
   managedBy?: ManagedBy;
+  /** A generated ConfigMap whose name gets kustomize's content-hash suffix when its build is done. */
+  hashSuffix?: boolean;
+  /** Generated ConfigMaps: contents of the data keys read from files (for the name hash only). */
+  fileData?: Record<string, string>;
 }
 
 export function kindOf(r: Resource): string {

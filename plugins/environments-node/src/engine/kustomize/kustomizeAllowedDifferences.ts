@@ -10,18 +10,4 @@ export interface AllowedDifference {
   reason: string;
 }
 
-const GENERATED_CONFIG_MAPS =
-  'generated ConfigMaps keep their name without the content-hash suffix kustomize adds (catalogue-config, not catalogue-config-d792k96ctm): ConfigMaps are not workloads, and references to them inside the unit stay consistent';
-
-export const KUSTOMIZE_ALLOWED_DIFFERENCES: AllowedDifference[] = [
-  {
-    difference:
-      /^[^:]+: only kubectl: ConfigMap (\S+\/)?(catalogue-config|redis-config)-[a-z0-9]{10}$/,
-    reason: GENERATED_CONFIG_MAPS,
-  },
-  {
-    difference:
-      /^[^:]+: only ours: ConfigMap (\S+\/)?(catalogue-config|redis-config)$/,
-    reason: GENERATED_CONFIG_MAPS,
-  },
-];
+export const KUSTOMIZE_ALLOWED_DIFFERENCES: AllowedDifference[] = [];

@@ -35,8 +35,12 @@ async function build(files: Record<string, string>, dir: string) {
 }
 
 function find(resources: Resource[], kind: string, name: string) {
+  // generated ConfigMaps are found by their name before the hash suffix
   return resources.find(
-    r => r.tree.kind && toPlain(r.tree.kind) === kind && nameOf(r) === name,
+    r =>
+      r.tree.kind &&
+      toPlain(r.tree.kind) === kind &&
+      (nameOf(r) === name || r.previousNames.includes(name)),
   );
 }
 
@@ -292,5 +296,55 @@ describe('KustomizeBuilder', () => {
       expect.stringMatching(/JSON6902 patch failed on Deployment\/api/),
       'patch matches no resource',
     ]);
+  });
+
+  it('suffixes generated ConfigMaps with the content hash kustomize uses, and renames references', async () => {
+    const { resources } = await build(
+      {
+        'k/kustomization.yaml':
+          'resources: [d.yaml]\nconfigMapGenerator:\n  - {name: x, literals: [a=b]}\n  - {name: f, files: [c.conf]}\n  - {name: plain, literals: [a=b], options: {disableNameSuffixHash: true}}\n',
+        'k/c.conf':
+          'maxmemory 64mb\nmaxmemory-policy allkeys-lru\nsave ""\nappendonly no\n',
+        'k/d.yaml': deployment(
+          'web',
+          'web:1',
+          '          envFrom: [{configMapRef: {name: x}}, {configMapRef: {name: plain}}]\n      volumes: [{name: c, configMap: {name: f}}]\n',
+        ),
+      },
+      'k',
+    );
+    // the names kubectl kustomize (v5.5) gives for the same input
+    expect(
+      resources.filter(r => toPlain(r.tree.kind) === 'ConfigMap').map(nameOf),
+    ).toEqual(['x-4h2mbtbbt6', 'f-ghb87df9fk', 'plain']);
+    const web = find(resources, 'Deployment', 'web')!;
+    expect(
+      toPlain(
+        getIn(web.tree, [
+          'spec',
+          'template',
+          'spec',
+          'containers',
+          0,
+          'envFrom',
+        ]),
+      ),
+    ).toEqual([
+      { configMapRef: { name: 'x-4h2mbtbbt6' } },
+      { configMapRef: { name: 'plain' } },
+    ]);
+    expect(
+      toPlain(
+        getIn(web.tree, [
+          'spec',
+          'template',
+          'spec',
+          'volumes',
+          0,
+          'configMap',
+          'name',
+        ]),
+      ),
+    ).toBe('f-ghb87df9fk');
   });
 });

@@ -1,3 +1,4 @@
+import { applyNameHashes } from './applyNameHashes';
 import { RepoReader } from '../files/repoReader';
 import { joinRepoPath } from '../files/repositoryFiles';
 import {
@@ -64,6 +65,8 @@ function cloneResource(r: Resource): Resource {
     previousNames: [...r.previousNames],
     affixes: [...r.affixes],
     ...(r.dataFiles ? { dataFiles: { ...r.dataFiles } } : {}),
+    ...(r.hashSuffix ? { hashSuffix: true } : {}),
+    ...(r.fileData ? { fileData: { ...r.fileData } } : {}),
   };
 }
 
@@ -112,7 +115,9 @@ export class KustomizeBuilder {
   /** Builds the kustomization in `dir`; returns fresh copies callers may mutate. */
   async build(dir: string): Promise<Resource[]> {
     const built = await this.buildCached(dir, []);
-    return built.map(cloneResource);
+    const out = built.map(cloneResource);
+    applyNameHashes(out);
+    return out;
   }
 
   /** Lists the folders a kustomization refers to (without building). */
@@ -485,6 +490,7 @@ export class KustomizeBuilder {
         });
       }
       const dataFiles: Record<string, string> = {};
+      const fileData: Record<string, string> = {};
       for (const f of leaves(gen.files)) {
         // file contents are not env vars; only note that the file is used
         // (and where each key's contents live, for Flux valuesFrom)
@@ -495,6 +501,8 @@ export class KustomizeBuilder {
           this.usedFiles.add(p);
           const key = eq > 0 ? spec.slice(0, eq).trim() : p.split('/').pop()!;
           dataFiles[key] = p;
+          // for the name's content hash only (not env vars)
+          fileData[key] = (await this.reader.text(p)) ?? '';
         }
       }
       const behavior = str(gen.behavior) ?? 'create';
@@ -512,6 +520,10 @@ export class KustomizeBuilder {
         existing.dataFiles = {
           ...(behavior === 'merge' ? existing.dataFiles : {}),
           ...dataFiles,
+        };
+        existing.fileData = {
+          ...(behavior === 'merge' ? existing.fileData : {}),
+          ...fileData,
         };
         continue;
       }
@@ -531,7 +543,19 @@ export class KustomizeBuilder {
       if (isLeaf(gen.namespace)) meta.namespace = gen.namespace;
       tree.metadata = meta;
       tree.data = data;
-      resources.push({ tree, file, previousNames: [], affixes: [], dataFiles });
+      const noHash = [
+        getIn(gen, ['options', 'disableNameSuffixHash']),
+        getIn(k, ['generatorOptions', 'disableNameSuffixHash']),
+      ].some(n => str(n) === 'true');
+      resources.push({
+        tree,
+        file,
+        previousNames: [],
+        affixes: [],
+        dataFiles,
+        fileData,
+        ...(noHash ? {} : { hashSuffix: true }),
+      });
     }
   }
 

@@ -164,6 +164,14 @@ function fixReferences(node: TNode, renames: Renames, parentKey = ''): void {
   for (const k of Object.keys(node)) fixReferences(node[k], renames, k);
 }
 
+/** Renames objects (kind → old → new name) in every reference to them. */
+export function fixAllReferences(
+  resources: Resource[],
+  renames: Map<string, Map<string, string>>,
+): void {
+  for (const r of resources) fixReferences(r.tree, renames);
+}
+
 /** `namePrefix` / `nameSuffix` — renames objects and the references to them. */
 export function applyPrefixSuffix(
   resources: Resource[],
