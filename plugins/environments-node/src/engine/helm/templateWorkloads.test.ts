@@ -70,4 +70,30 @@ describe('helm: images written in chart templates', () => {
     const web = model.workloads.find(w => w.name === 'web')!;
     expect(web.helm?.images.server).toEqual({ tag: 'version' });
   });
+
+  it('renders them for a Flux HelmRelease of a chart in the repository too', async () => {
+    const release = (env: string, version: string) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: ${env}}\nspec:\n  chart:\n    spec:\n      chart: ./charts/web\n      sourceRef: {kind: GitRepository, name: flux-system}\n  values:\n    version: ${version}\n`;
+    const model = await scanRepository(
+      new MemoryFiles({
+        'charts/web/Chart.yaml': 'name: web\nversion: 1.0.0\n',
+        'charts/web/values.yaml': 'version: 1.0.0\n',
+        'charts/web/templates/d.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: r.example/web:{{ .Values.version }}\n',
+        'staging/web.yaml': release('staging', '1.1.0'),
+        'production/web.yaml': release('production', '1.0.1'),
+      }),
+    );
+    expect(
+      model.workloads.map(w => [
+        w.environment,
+        w.kind,
+        `${w.containers[0]?.image}:${w.containers[0]?.tag}`,
+        w.containers[0]?.source?.file,
+      ]),
+    ).toEqual([
+      ['staging', 'Deployment', 'r.example/web:1.1.0', 'staging/web.yaml'],
+      ['production', 'Deployment', 'r.example/web:1.0.1', 'production/web.yaml'],
+    ]);
+  });
 });

@@ -22,7 +22,12 @@ import {
   TNode,
 } from '../yaml/tree';
 import { chartDefaultsRelease, CHART_DEFAULTS_NOTE } from './fluxChartDefaults';
-import { chartFacts, embeddedValues, readLayer } from './helm';
+import {
+  chartFacts,
+  embeddedValues,
+  readLayer,
+  templateWorkloads,
+} from './helm';
 import { LayoutContext, RenderedUnit } from './layoutReader';
 
 const isFlux = (r: Resource, group: string) =>
@@ -81,6 +86,7 @@ export async function expandHelmReleases(
     const layers: ValuesLayer[] = [];
     const trees: TMap[] = [];
     let facts: ChartFacts = { name };
+    let chartDir: string | undefined;
     // a chart from a GitRepository: a path in (we assume) this repository
     if (chartName && sourceKind === 'GitRepository') {
       const dir = normalizeRepoPath(chartName);
@@ -88,6 +94,7 @@ export async function expandHelmReleases(
         .map(f => (dir ? `${dir}/${f}` : f))
         .find(f => ctx.reader.isFile(f));
       if (dir !== undefined && chartFile) {
+        chartDir = dir;
         const c = await chartFacts(ctx, chartFile);
         facts = { name, appVersion: c.appVersion, kind: c.kind };
         chart = c.name;
@@ -192,14 +199,17 @@ export async function expandHelmReleases(
       path: '',
       line: 1,
     };
-    const { resources, images, notes } = workloadsFromValues(
-      merged,
-      facts,
-      fallback,
-      ctx.helm,
-    );
-    for (const n of notes)
+    const fromValues = workloadsFromValues(merged, facts, fallback, ctx.helm);
+    for (const n of fromValues.notes)
       ctx.reader.problem(n.file, n.message, 'info', n.line);
+    // a chart of this repository whose values name no image: its templates
+    const { resources, images } =
+      fromValues.resources.length === 0 && chartDir !== undefined
+        ? await templateWorkloads(ctx, chartDir, merged, {
+            chart: facts,
+            layers,
+          })
+        : fromValues;
     const helm: HelmValuesSource = {
       chart,
       chartVersion,

@@ -315,7 +315,8 @@ export async function valuesUnit(
   };
 }
 
-async function templateWorkloads(
+/** Workloads from a chart's templates, with the merged values (see workloadsFromTemplates). */
+export async function templateWorkloads(
   ctx: LayoutContext,
   chartDir: string,
   values: TMap,
