@@ -94,6 +94,13 @@ interface EnvironmentPromotionPolicy {
   allowedSources?: string[];
   /** How long the source must have run Healthy, unchanged, before its version moves on; default 0. */
   sourceStableFor?: HumanDuration | string;
+  /**
+   * Whether the source must be seen Healthy and in sync in a cluster; default true. Set it to
+   * false for Git-only set-ups (no cluster configured): where no cluster reports the source, the
+   * health and sync gates are then not checked and say so. A cluster that reports the source but
+   * is down or unhealthy still fails them.
+   */
+  requireLiveHealth?: boolean;
   /** Times when promotions into the environment are refused. */
   freezeWindows?: Array<{
     /** ISO 8601, e.g. `2026-12-20T00:00:00Z`. */

@@ -86,8 +86,51 @@ describe('evaluateGates', () => {
       env('staging'),
     );
 
-    expect(gates[1].reason).toBe('dev is Unknown (no cluster reports it)');
-    expect(gates[2].reason).toBe('dev is Unknown (no cluster reports it)');
+    const note =
+      ' (no cluster reports it; without clusters, set environments.promotions.defaults.requireLiveHealth: false to promote on Git alone)';
+    expect(gates[1].reason).toBe(`dev is Unknown${note}`);
+    expect(gates[2].reason).toBe(`dev is Unknown${note}`);
+  });
+
+  it('in Git-only mode, does not check health and sync where no cluster reports the source, and says so', () => {
+    const policy = {
+      method: 'pull-request' as const,
+      sourceStableForMs: 0,
+      freezeWindows: [],
+      requireLiveHealth: false,
+    };
+    const unobserved = env('dev', {
+      health: 'Unknown',
+      clusters: [],
+      sync: { status: 'Unknown' },
+    });
+    expect(
+      evaluateGates(unobserved, env('staging'), { policy }).slice(1),
+    ).toEqual([
+      {
+        gate: 'source-healthy',
+        passed: true,
+        reason:
+          'not checked: no cluster reports dev (requireLiveHealth: false)',
+      },
+      {
+        gate: 'source-synced',
+        passed: true,
+        reason:
+          'not checked: no cluster reports dev (requireLiveHealth: false)',
+      },
+    ]);
+    // A cluster that reports the source, down or unhealthy, still closes the gate.
+    const down = env('dev', {
+      health: 'Unknown',
+      clusters: [{ cluster: 'eu', health: 'Unknown' }],
+      sync: { status: 'Unknown' },
+    });
+    expect(
+      evaluateGates(down, env('staging'), { policy })
+        .slice(1)
+        .map(g => g.passed),
+    ).toEqual([false, false]);
   });
 
   it('applies the target’s policy: allowed sources, stable time and freeze windows', () => {
@@ -101,6 +144,7 @@ describe('evaluateGates', () => {
           method: 'pull-request',
           allowedSources: ['staging'],
           sourceStableForMs: 30 * 60_000,
+          requireLiveHealth: true,
           freezeWindows: [
             {
               start: new Date('2026-12-24T00:00:00Z'),
@@ -140,6 +184,7 @@ describe('evaluateGates', () => {
           method: 'pull-request',
           allowedSources: ['staging'],
           sourceStableForMs: 0,
+          requireLiveHealth: true,
           freezeWindows: [],
         },
       },

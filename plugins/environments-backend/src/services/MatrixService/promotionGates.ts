@@ -64,17 +64,23 @@ export function evaluateGates(
   });
 
   if (!rollback) {
-    gates.push(healthGate(from, policy?.sourceStableForMs ?? 0, now));
-    const healthNote =
-      from.clusters.length === 0 ? ' (no cluster reports it)' : '';
-    gates.push({
-      gate: 'source-synced',
-      passed: from.sync.status === 'Synced',
-      reason:
-        from.sync.status === 'Synced'
-          ? `${from.name} runs what Git declares`
-          : `${from.name} is ${from.sync.status}${healthNote}`,
-    });
+    const unobserved = from.clusters.length === 0;
+    if (unobserved && policy && !policy.requireLiveHealth) {
+      // Git-only mode, chosen in config: nothing reports the source, and that is accepted.
+      const reason = `not checked: no cluster reports ${from.name} (requireLiveHealth: false)`;
+      gates.push({ gate: 'source-healthy', passed: true, reason });
+      gates.push({ gate: 'source-synced', passed: true, reason });
+    } else {
+      gates.push(healthGate(from, policy?.sourceStableForMs ?? 0, now));
+      gates.push({
+        gate: 'source-synced',
+        passed: from.sync.status === 'Synced',
+        reason:
+          from.sync.status === 'Synced'
+            ? `${from.name} runs what Git declares`
+            : `${from.name} is ${from.sync.status}${noClusterNote(from)}`,
+      });
+    }
   }
 
   const freeze = policy?.freezeWindows.find(w => w.start <= now && now < w.end);
@@ -92,18 +98,23 @@ export function evaluateGates(
   return gates;
 }
 
+/** Why a source no cluster reports cannot pass, and the way out for Git-only set-ups. */
+function noClusterNote(from: MatrixEnvironment): string {
+  return from.clusters.length === 0
+    ? ' (no cluster reports it; without clusters, set environments.promotions.defaults.requireLiveHealth: false to promote on Git alone)'
+    : '';
+}
+
 function healthGate(
   from: MatrixEnvironment,
   stableForMs: number,
   now: Date,
 ): GateResult {
-  const healthNote =
-    from.clusters.length === 0 ? ' (no cluster reports it)' : '';
   if (from.health !== 'Healthy') {
     return {
       gate: 'source-healthy',
       passed: false,
-      reason: `${from.name} is ${from.health}${healthNote}`,
+      reason: `${from.name} is ${from.health}${noClusterNote(from)}`,
     };
   }
   if (stableForMs <= 0) {

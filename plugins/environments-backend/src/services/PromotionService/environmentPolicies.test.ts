@@ -15,6 +15,7 @@ describe('readEnvironmentPolicies', () => {
       allowedSources: undefined,
       sourceStableForMs: 0,
       freezeWindows: [],
+      requireLiveHealth: true,
     });
     expect(policies('prod', { order: 2, previous: 'staging' })).toMatchObject({
       method: 'pull-request',
@@ -36,9 +37,11 @@ describe('readEnvironmentPolicies', () => {
                   reason: 'Holidays',
                 },
               ],
+              requireLiveHealth: false,
             },
             environments: {
               'prod-eu': {
+                requireLiveHealth: true,
                 method: 'direct-commit',
                 allowedSources: ['staging', 'prod-us'],
                 sourceStableFor: 'PT30M',
@@ -59,11 +62,13 @@ describe('readEnvironmentPolicies', () => {
           reason: 'Holidays',
         },
       ],
+      requireLiveHealth: true,
     });
     expect(policies('qa', { order: 1, previous: 'dev' })).toMatchObject({
       method: 'pull-request',
       allowedSources: ['dev'],
       sourceStableForMs: 5 * 60_000,
+      requireLiveHealth: false,
     });
   });
 

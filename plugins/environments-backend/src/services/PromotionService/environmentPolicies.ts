@@ -15,6 +15,13 @@ export type EnvironmentPolicy = {
   sourceStableForMs: number;
   /** When promotions into it are frozen. */
   freezeWindows: FreezeWindow[];
+  /**
+   * Whether the source must be seen Healthy and in sync in a cluster. Default true. False is the
+   * Git-only mode: where no cluster reports the source at all (no cluster configured for it), the
+   * health and sync gates are not checked, and say so. A cluster that reports the source but is
+   * down or unhealthy still fails them.
+   */
+  requireLiveHealth: boolean;
 };
 
 export type FreezeWindow = { start: Date; end: Date; reason?: string };
@@ -30,6 +37,7 @@ type PolicyConfig = {
   allowedSources?: string[];
   sourceStableForMs?: number;
   freezeWindows?: FreezeWindow[];
+  requireLiveHealth?: boolean;
 };
 
 const METHODS: PromotionMethod[] = ['pull-request', 'direct-commit'];
@@ -63,6 +71,7 @@ function readPolicy(config: Config | undefined, key: string): PolicyConfig {
         )
       : undefined,
     freezeWindows: windows,
+    requireLiveHealth: config.getOptionalBoolean('requireLiveHealth'),
   };
 }
 
@@ -105,6 +114,8 @@ export function readEnvironmentPolicies(config: Config): EnvironmentPolicies {
         ...(defaults.freezeWindows ?? []),
         ...(own.freezeWindows ?? []),
       ],
+      requireLiveHealth:
+        own.requireLiveHealth ?? defaults.requireLiveHealth ?? true,
     };
   };
 }
@@ -118,4 +129,5 @@ export const defaultEnvironmentPolicies: EnvironmentPolicies = (
   allowedSources: previous ? [previous] : undefined,
   sourceStableForMs: 0,
   freezeWindows: [],
+  requireLiveHealth: true,
 });
