@@ -93,7 +93,12 @@ describe('helm: images written in chart templates', () => {
       ]),
     ).toEqual([
       ['staging', 'Deployment', 'r.example/web:1.1.0', 'staging/web.yaml'],
-      ['production', 'Deployment', 'r.example/web:1.0.1', 'production/web.yaml'],
+      [
+        'production',
+        'Deployment',
+        'r.example/web:1.0.1',
+        'production/web.yaml',
+      ],
     ]);
   });
 });

@@ -5,7 +5,6 @@ import {
   joinRepoPath,
   normalizeRepoPath,
 } from '../files/repositoryFiles';
-import { environmentOfFolder } from '../environments/environmentDiscovery';
 import { KustomizeBuilder } from '../kustomize/kustomizeBuild';
 import { applyImage } from '../kustomize/transformers';
 import { parseImageRef } from '../kustomize/imageRef';
@@ -31,8 +30,9 @@ import {
   TNode,
   toPlain,
 } from '../yaml/tree';
-import { chartFacts, namesEnvironment, valuesUnit } from './helm';
+import { chartFacts, valuesUnit } from './helm';
 import { foreignApplications } from './argocdRepositories';
+import { envOfApplication } from './argocdEnvironments';
 import { renderedApplicationTemplate } from './argocdTemplates';
 import { LayoutContext, LayoutReader, RenderedUnit } from './layoutReader';
 
@@ -444,57 +444,6 @@ async function runGenerator(
       'info',
     );
   return [];
-}
-
-/** The environment the Helm value files of an Application's sources name, if they name one. */
-function environmentOfValueFiles(tree: TMap): string | undefined {
-  const spec = tree.spec;
-  const sources = [
-    getIn(spec, ['source']),
-    ...(isSeq(getIn(spec, ['sources']))
-      ? (getIn(spec, ['sources']) as TNode[])
-      : []),
-  ];
-  for (const source of sources) {
-    const files = getIn(source, ['helm', 'valueFiles']);
-    for (const f of isSeq(files) ? files : []) {
-      const path = str(f) ?? '';
-      const named = /(?:^|\/)values[-._]([^/]+)\.ya?ml$/i.exec(path);
-      if (named && namesEnvironment(named[1])) return named[1];
-      const folder = environmentOfFolder(
-        dirnameOf(path.replace(/^\$[\w-]+\//, '')),
-      );
-      if (folder && /(?:^|\/)values\.ya?ml$/i.test(path)) return folder.key;
-    }
-  }
-  return undefined;
-}
-
-function envOfApplication(
-  ctx: LayoutContext,
-  app: { tree: TMap; file: string; env?: string; name: string },
-  sourcePath: string | undefined,
-): string | undefined {
-  if (app.env) return app.env;
-  if (sourcePath !== undefined) {
-    const fromFolder = environmentOfFolder(sourcePath, ctx.reader.childFolders);
-    if (fromFolder) return fromFolder.key;
-  }
-  // `valueFiles: [values-prod.yaml]`, `[env/prod/values.yaml]`
-  const fromValues = environmentOfValueFiles(app.tree);
-  if (fromValues) return fromValues;
-  // `guestbook-dev`, `prod-payments`
-  const parts = app.name.split(/[-_.]/);
-  const word = [parts[parts.length - 1], parts[0]].find(
-    p => p && namesEnvironment(p),
-  );
-  if (word) return word;
-  const ns = str(getIn(app.tree, ['spec', 'destination', 'namespace']));
-  if (ns && namesEnvironment(ns)) return ns;
-  // the destination cluster (`prod-infra`)
-  const cluster = str(getIn(app.tree, ['spec', 'destination', 'name']));
-  if (cluster && namesEnvironment(cluster)) return cluster;
-  return environmentOfFolder(dirnameOf(app.file), ctx.reader.childFolders)?.key;
 }
 
 async function renderApplication(

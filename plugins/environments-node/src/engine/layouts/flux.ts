@@ -22,12 +22,8 @@ import {
   TNode,
 } from '../yaml/tree';
 import { chartDefaultsRelease, CHART_DEFAULTS_NOTE } from './fluxChartDefaults';
-import {
-  chartFacts,
-  embeddedValues,
-  readLayer,
-  templateWorkloads,
-} from './helm';
+import { chartFacts, embeddedValues, readLayer } from './helm';
+import { templateWorkloads } from './helmTemplates';
 import { LayoutContext, RenderedUnit } from './layoutReader';
 
 const isFlux = (r: Resource, group: string) =>

@@ -6,15 +6,10 @@ import { HelmValuesSource, Provenance, ValuesLayer } from '../types';
 import { WORKLOAD_POD_SPEC } from '../workloads/extractWorkloads';
 import { parseYaml } from '../yaml/parseYaml';
 import { isLeaf, isMap, Leaf, newMap, str, TMap } from '../yaml/tree';
-import {
-  chartTemplateFiles,
-  TemplateSource,
-  workloadsFromTemplates,
-} from '../helm/templateWorkloads';
 import { LayoutContext, LayoutReader, RenderedUnit } from './layoutReader';
-import { selectedBeside } from '../environments/placeUnits';
 import { chartDefaultsRelease, CHART_DEFAULTS_NOTE } from './fluxChartDefaults';
-import { isValuesFileReferenced } from './valuesReferences';
+import { templateWorkloads } from './helmTemplates';
+import { deployedEnvironments } from './helmValuesEnvironments';
 
 const CHART_FILE = /^Chart\.ya?ml$/;
 const VALUES_NAMED = /^values[-._](.+)\.ya?ml$/i;
@@ -82,44 +77,6 @@ function valuesRole(
     if (env) return { env: env.key };
   }
   return undefined;
-}
-
-/**
- * The environments of a chart's values files that something deploys: those
- * a deploying object names, those the entity names, and, when nothing in
- * scope selects what deploys, all of them if there are several (a chart
- * with values per environment). A lone unreferenced `values-prod.yaml` is
- * a note, not an environment.
- */
-async function deployedEnvironments(
-  ctx: LayoutContext,
-  chartDir: string,
-  byEnv: Map<string, string[]>,
-): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const [env, files] of byEnv) {
-    let referenced = false;
-    for (const f of files)
-      if (await isValuesFileReferenced(ctx, f, chartDir)) referenced = true;
-    if (
-      referenced ||
-      ctx.declaredEnvironments?.includes(env) ||
-      (!selectedBeside(chartDir, ctx.selectedPaths) && byEnv.size >= 2)
-    )
-      out.add(env);
-    else
-      for (const f of files) {
-        ctx.claimed.add(f);
-        ctx.reader.problem(
-          f,
-          `${basenameOf(
-            f,
-          )} is referenced by nothing (no Application or HelmRelease names it); not an environment`,
-          'info',
-        );
-      }
-  }
-  return out;
 }
 
 /** The workload kind a chart's templates declare, when there is exactly one (`Job` when only Jobs). */
@@ -313,35 +270,6 @@ export async function valuesUnit(
     resources,
     environment: args.environment,
   };
-}
-
-/** Workloads from a chart's templates, with the merged values (see workloadsFromTemplates). */
-export async function templateWorkloads(
-  ctx: LayoutContext,
-  chartDir: string,
-  values: TMap,
-  args: { chart: ChartFacts; layers: ValuesLayer[] },
-) {
-  const templates: TemplateSource[] = [];
-  for (const file of chartTemplateFiles(ctx.filesInScope, chartDir)) {
-    const text = await ctx.reader.text(file);
-    if (text) templates.push({ file, text });
-  }
-  const appVersion = args.chart.appVersion;
-  return workloadsFromTemplates(
-    templates,
-    {
-      values,
-      chart: {
-        Name: args.chart.name,
-        AppVersion: appVersion ? String(appVersion.value ?? '') : undefined,
-      },
-      release: { Name: args.chart.name },
-      ...(appVersion ? { chartLeaves: { AppVersion: appVersion } } : {}),
-    },
-    args.layers,
-    args.chart.name,
-  );
 }
 
 /**
