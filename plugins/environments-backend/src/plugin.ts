@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { durationToMilliseconds } from '@backstage/types';
@@ -27,6 +28,7 @@ import {
 } from './services/PromotionService';
 import { DatabasePromotionStore } from './database';
 import { createNewEnvironmentService } from './services/NewEnvironmentService';
+import { registerEnvironmentsActions } from './actions';
 
 /**
  * The environments backend plugin: what runs where, and promotions through Git.
@@ -52,6 +54,7 @@ export const environmentsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -68,6 +71,7 @@ export const environmentsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions([environmentsEntityReadPermission]);
         permissionsRegistry.addResourceType({
@@ -169,10 +173,11 @@ export const environmentsPlugin = createBackendPlugin({
         });
 
         // After a restart, records whose Git operation was interrupted are checked against Git
-        // (once their lease expires; the tracker below keeps doing it).
+        // (once their lease expires; the tracker below keeps doing it). Branches without a record
+        // are looked for by the scheduled reconciliation, which reads every repository.
         lifecycle.addStartupHook(() => {
           promotions
-            .reconcile()
+            .reconcile({ adoptBranches: false })
             .catch(error =>
               logger.warn(
                 `Reconciling promotions with Git failed: ${
@@ -227,6 +232,8 @@ export const environmentsPlugin = createBackendPlugin({
           authorizePromotions,
           appBaseUrl: config.getOptionalString('app.baseUrl'),
         });
+
+        registerEnvironmentsActions({ actionsRegistry, matrix, promotions });
 
         httpRouter.use(
           await createRouter({

@@ -993,9 +993,12 @@ export function createPromotionService(options: {
       return updated ?? (await load(id, credentials));
     },
 
-    async reconcile() {
+    async reconcile(reconcileOptions) {
       const { reconciled } = await reconcileAll();
-      const { adopted, orphans } = await adoptOrphans();
+      const { adopted, orphans } =
+        reconcileOptions?.adoptBranches === false
+          ? { adopted: 0, orphans: [] }
+          : await adoptOrphans();
       return { reconciled, adopted, orphans };
     },
 

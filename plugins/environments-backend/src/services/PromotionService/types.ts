@@ -68,9 +68,10 @@ export interface PromotionService {
   /**
    * Checks open promotions whose Git operation may have been interrupted (a crash, a lost
    * answer, an expired lease) against Git, and moves their records to what Git says; then adopts
-   * promotion branches without a record (from their commit's trailers) and names the rest.
+   * promotion branches without a record (from their commit's trailers) and names the rest
+   * (unless `adoptBranches` is false: that reads every configured repository).
    */
-  reconcile(): Promise<{
+  reconcile(options?: { adoptBranches?: boolean }): Promise<{
     reconciled: number;
     adopted: number;
     orphans: string[];
