@@ -28,6 +28,18 @@ function environmentOfValueFiles(tree: TMap): string | undefined {
   return undefined;
 }
 
+/**
+ * A namespace such as `guestbook-dev` or `payments-prod-eu` without the
+ * words it shares with its Application's name (`guestbook`, `payments`):
+ * `dev`, `prod-eu`. Unchanged when that leaves no stage.
+ */
+export function withoutApplicationName(value: string, appName: string): string {
+  const appWords = new Set(appName.toLowerCase().split(/[-_.]/));
+  const rest = value.split(/[-_.]/).filter(w => !appWords.has(w.toLowerCase()));
+  const trimmed = rest.join('-');
+  return rest.length > 0 && namesEnvironment(trimmed) ? trimmed : value;
+}
+
 export function envOfApplication(
   ctx: LayoutContext,
   app: { tree: TMap; file: string; env?: string; name: string },
@@ -48,7 +60,7 @@ export function envOfApplication(
   );
   if (word) return word;
   const ns = str(getIn(app.tree, ['spec', 'destination', 'namespace']));
-  if (ns && namesEnvironment(ns)) return ns;
+  if (ns && namesEnvironment(ns)) return withoutApplicationName(ns, app.name);
   // the destination cluster (`prod-infra`)
   const cluster = str(getIn(app.tree, ['spec', 'destination', 'name']));
   if (cluster && namesEnvironment(cluster)) return cluster;
