@@ -61,7 +61,11 @@ afterEach(async () => {
 });
 
 /** The real plugin, with an actions registry the test can invoke (its plugin id is `test`). */
-async function startBackend(permission = AuthorizeResult.ALLOW) {
+async function startBackend(
+  permission:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   const registry = actionsRegistryServiceMock();
   const backend = await startTestBackend({
     features: [
