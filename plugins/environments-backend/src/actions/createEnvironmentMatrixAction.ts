@@ -1,6 +1,5 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { entityRefInput, parseEntityRefInput } from './entityRefInput';
 import { MatrixService } from '../services/MatrixService';
 
 /**
@@ -23,11 +22,7 @@ export function createEnvironmentMatrixAction(options: {
     schema: {
       input: z =>
         z.object({
-          entityRef: z
-            .string()
-            .min(1)
-            .max(512)
-            .describe('The entity, e.g. component:default/catalogue'),
+          entityRef: entityRefInput(z),
         }),
       output: z =>
         z.object({
@@ -59,12 +54,7 @@ export function createEnvironmentMatrixAction(options: {
       },
     ],
     action: async ({ input, credentials }) => {
-      let ref;
-      try {
-        ref = parseEntityRef(input.entityRef, { defaultKind: 'component' });
-      } catch (error) {
-        throw new InputError(`entityRef: ${(error as Error).message}`);
-      }
+      const ref = parseEntityRefInput(input.entityRef);
       const result = await matrix.getEnvironmentMatrix(ref, { credentials });
       return {
         output: {

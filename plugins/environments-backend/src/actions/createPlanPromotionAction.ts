@@ -1,6 +1,5 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { entityRefInput, parseEntityRefInput } from './entityRefInput';
 import { PromotionService } from '../services/PromotionService';
 
 /**
@@ -22,11 +21,7 @@ export function createPlanPromotionAction(options: {
     schema: {
       input: z =>
         z.object({
-          entityRef: z
-            .string()
-            .min(1)
-            .max(512)
-            .describe('The entity, e.g. component:default/catalogue'),
+          entityRef: entityRefInput(z),
           from: z
             .string()
             .min(1)
@@ -66,12 +61,7 @@ export function createPlanPromotionAction(options: {
       },
     ],
     action: async ({ input, credentials }) => {
-      let ref;
-      try {
-        ref = parseEntityRef(input.entityRef, { defaultKind: 'component' });
-      } catch (error) {
-        throw new InputError(`entityRef: ${(error as Error).message}`);
-      }
+      const ref = parseEntityRefInput(input.entityRef);
       const plan = await promotions.plan(
         ref,
         { from: input.from, to: input.to },
