@@ -7,6 +7,12 @@ export interface TemplateScope {
   release: Record<string, string | undefined>;
   /** Chart.yaml leaves (`AppVersion`), so a value taken from them keeps its provenance. */
   chartLeaves?: Record<string, Leaf>;
+  /** `define` blocks of the chart's helpers (`_helpers.tpl`), by name, for `include`. */
+  defines?: Map<string, string>;
+  /** Template variables (`$tag`) in force. */
+  vars?: Map<string, Evaluated>;
+  /** Renders a define's body (see helpers.ts), so `include` works here. */
+  renderDefine?: (body: string, scope: TemplateScope) => string;
 }
 
 /** The value of an expression and the values leaves it was read from. */
@@ -200,6 +206,12 @@ function operand(tok: Token, scope: TemplateScope): Evaluated {
     if (tok.v === 'true' || tok.v === 'false')
       return { value: tok.v === 'true', leaves: [] };
     if (tok.v === 'nil') return { value: null, leaves: [] };
+    const variable = /^\$(\w+)$/.exec(tok.v);
+    if (variable) {
+      const v = scope.vars?.get(variable[1]);
+      if (!v) throw new UnsupportedTemplate(tok.v);
+      return v;
+    }
     const path = tok.v.replace(/^\$/, '');
     if (path.startsWith('.')) return field(scope, path.slice(1).split('.'));
   }
@@ -211,6 +223,24 @@ function command(
   scope: TemplateScope,
   piped?: Evaluated,
 ): Evaluated {
+  // `include "name" .`: a helper rendered with the same values
+  if (
+    tokens[0]?.t === 'word' &&
+    (tokens[0].v === 'include' || tokens[0].v === 'template')
+  ) {
+    const [, nameTok, ctxTok] = tokens;
+    const body =
+      nameTok?.t === 'str' ? scope.defines?.get(nameTok.v) : undefined;
+    if (
+      body === undefined ||
+      !scope.renderDefine ||
+      tokens.length !== 3 ||
+      !['.', '$'].includes(ctxTok.v)
+    )
+      throw new UnsupportedTemplate('include');
+    const rendered = scope.renderDefine(body, { ...scope, vars: new Map() });
+    return { value: rendered, leaves: [] };
+  }
   const args: Evaluated[] = [];
   let name: string | undefined;
   for (let i = 0; i < tokens.length; i++) {

@@ -101,4 +101,24 @@ describe('helm: images written in chart templates', () => {
       ],
     ]);
   });
+
+  it('renders images a chart writes through its _helpers.tpl', async () => {
+    const model = await scanRepository(
+      new MemoryFiles({
+        'c/Chart.yaml': 'name: c\nversion: 1.0.0\nappVersion: "9"\n',
+        'c/values.yaml': 'app: {repo: r.example/c, version: ""}\n',
+        'c/values-dev.yaml': 'app: {version: "10"}\n',
+        'c/values-prod.yaml': 'app: {repo: r.example/c-prod}\n',
+        'c/templates/_helpers.tpl':
+          '{{- define "c.image" -}}\n{{- $v := .Values.app.version | default .Chart.AppVersion -}}\n{{ .Values.app.repo }}:{{ $v }}\n{{- end }}\n',
+        'c/templates/d.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "c.fullname" . }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: {{ include "c.image" . | quote }}\n',
+      }),
+    );
+    expect(
+      model.workloads.map(
+        w => `${w.environment} ${w.containers[0].image}:${w.containers[0].tag}`,
+      ),
+    ).toEqual(['dev r.example/c:10', 'prod r.example/c-prod:9']);
+  });
 });

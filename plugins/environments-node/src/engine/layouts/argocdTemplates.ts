@@ -1,6 +1,7 @@
 import { chartDirOfTemplate, chartScope } from '../helm/chartScope';
 import { renderTemplateText } from '../helm/templateFile';
 import { parseYaml, ParsedDocument } from '../yaml/parseYaml';
+import { chartHelpers } from './helmTemplates';
 import { LayoutContext } from './layoutReader';
 
 /**
@@ -17,7 +18,10 @@ export async function renderedApplicationTemplate(
   const chartDir = chartDirOfTemplate(file, ctx.reader);
   const rendered =
     chartDir !== undefined
-      ? renderTemplateText(text, await chartScope(chartDir, ctx.reader))
+      ? renderTemplateText(text, {
+          ...(await chartScope(chartDir, ctx.reader)),
+          ...(await chartHelpers(ctx, chartDir)),
+        })
       : undefined;
   const parsed = rendered !== undefined ? parseYaml(file, rendered) : undefined;
   if (!parsed || parsed.problems.length > 0) {

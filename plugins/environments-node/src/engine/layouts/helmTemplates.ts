@@ -1,3 +1,5 @@
+import { parseDefines, renderDefineBody } from '../helm/helpers';
+import { TemplateScope } from '../helm/templateExpression';
 import { ChartFacts } from '../helm/values';
 import {
   chartTemplateFiles,
@@ -7,6 +9,21 @@ import {
 import { ValuesLayer } from '../types';
 import { TMap } from '../yaml/tree';
 import { LayoutContext } from './layoutReader';
+
+/** The chart's helpers (`templates/_*.tpl`) for `include`. */
+export async function chartHelpers(
+  ctx: LayoutContext,
+  chartDir: string,
+): Promise<Pick<TemplateScope, 'defines' | 'renderDefine'>> {
+  const templates = chartDir ? `${chartDir}/templates/` : 'templates/';
+  const texts: string[] = [];
+  for (const f of ctx.filesInScope)
+    if (f.startsWith(templates) && /\.tpl$/.test(f)) {
+      const text = await ctx.reader.text(f);
+      if (text) texts.push(text);
+    }
+  return { defines: parseDefines(texts), renderDefine: renderDefineBody };
+}
 
 /** Workloads from a chart's templates, with the merged values (see workloadsFromTemplates). */
 export async function templateWorkloads(
@@ -31,6 +48,7 @@ export async function templateWorkloads(
       },
       release: { Name: args.chart.name },
       ...(appVersion ? { chartLeaves: { AppVersion: appVersion } } : {}),
+      ...(await chartHelpers(ctx, chartDir)),
     },
     args.layers,
     args.chart.name,
