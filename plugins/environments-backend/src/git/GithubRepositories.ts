@@ -147,6 +147,11 @@ export class GithubRepositories {
     return repository;
   }
 
+  /** The repositories used so far (those of the entities whose matrices were read). */
+  all(): GithubRepository[] {
+    return [...this.repositories.values()];
+  }
+
   private integrationFor(host: string): GithubIntegration | undefined {
     return this.integrations.github
       .list()

@@ -6,6 +6,13 @@ import { reconcileWithGit } from './reconcileWithGit';
 import { parsePromotionTrailers } from './promotionTrailers';
 import { branchOf, openedChange } from './promotionChange';
 
+/** The state of an adopted promotion, by its pull request's (branches without one are open). */
+const ADOPTED_STATE = {
+  open: 'pending-review',
+  merged: 'merged',
+  closed: 'closed',
+} as const;
+
 /**
  * Keeps promotion records in agreement with Git after interruptions: records whose Git operation
  * may not have finished (an expired lease, a crash before the first write's answer) are moved to
@@ -159,6 +166,12 @@ export function createPromotionReconciler(options: {
             continue;
           }
           const snapshot = await repository.readSnapshot();
+          // Where the host has pull requests, the branch's pull request says where it stands.
+          const { pullRequest } = await repository.tracePromotion(
+            trailers.promotionId,
+            { branch, since: new Date(0).toISOString() },
+          );
+          const state = ADOPTED_STATE[pullRequest?.state ?? 'open'];
           const at = now().toISOString();
           const reason = `Adopted from branch ${branch}: its record was lost`;
           const recorded = await store.adopt({
@@ -166,7 +179,7 @@ export function createPromotionReconciler(options: {
             entityRef: trailers.entityRef,
             from: trailers.from,
             to: trailers.to,
-            state: 'pending-review',
+            state,
             method: 'pull-request',
             version: { images: [] },
             changes: [],
@@ -181,10 +194,13 @@ export function createPromotionReconciler(options: {
             },
             changeBranch: branch,
             commit: { sha: commit },
+            ...(pullRequest && {
+              pullRequest: { number: pullRequest.number, url: pullRequest.url },
+            }),
             mergeable: repository.canMerge,
             createdAt: at,
             updatedAt: at,
-            events: [{ state: 'pending-review', at, message: reason }],
+            events: [{ state, at, message: reason }],
           });
           if (recorded) {
             adopted++;
