@@ -39,6 +39,8 @@ describe('environmentOfFolder', () => {
     'kustomize/tests/all',
     'overlays',
     'variants/blue',
+    'overlays/default',
+    'envs/base/app',
   ])('%s has no environment', folder => {
     expect(environmentOfFolder(folder)).toBeUndefined();
   });

@@ -11,6 +11,17 @@ export const ENVIRONMENT_CONTAINERS = new Set([
   'clusters',
 ]);
 
+/** Names below an environment container that are not environments. */
+const NOT_ENVIRONMENTS = new Set([
+  'default',
+  'defaults',
+  'base',
+  'bases',
+  'common',
+  'shared',
+  'components',
+]);
+
 /** Containers whose children are clusters: a stage folder below one is the environment, the cluster a dimension. */
 const CLUSTER_CONTAINERS = new Set(['clusters', 'cluster']);
 
@@ -90,7 +101,10 @@ export function environmentOfFolder(
     }
   }
   for (let i = segs.length - 2; i >= 0; i--) {
-    if (ENVIRONMENT_CONTAINERS.has(segs[i].toLowerCase())) return make(i + 1);
+    if (!ENVIRONMENT_CONTAINERS.has(segs[i].toLowerCase())) continue;
+    // `overlays/default`, `overlays/base`: a flavour, not a stage
+    if (NOT_ENVIRONMENTS.has(segs[i + 1].toLowerCase())) return undefined;
+    return make(i + 1);
   }
   return undefined;
 }
