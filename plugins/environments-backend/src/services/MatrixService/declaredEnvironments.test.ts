@@ -115,6 +115,24 @@ describe('declaredEnvironments', () => {
     });
   });
 
+  it('leaves Jobs and CronJobs out of the version, and keeps them as workloads', () => {
+    const { environments } = declaredEnvironments({
+      ...model,
+      workloads: [
+        workload('dev', '1.2.0'),
+        workload('dev', '9.9.9', { kind: 'CronJob', name: 'cleanup' }),
+        workload('dev', '9.9.8', { kind: 'Job', name: 'migrate-db' }),
+      ],
+    });
+    const dev = environments.find(e => e.name === 'dev')!;
+    expect(dev.workloads.map(w => w.kind).sort()).toEqual([
+      'CronJob',
+      'Deployment',
+      'Job',
+    ]);
+    expect(dev.version.images.map(i => i.tag)).toEqual(['1.2.0']);
+  });
+
   it('attaches a problem to the environment whose folder holds the file, others to the entity', () => {
     const { environments, problems } = declaredEnvironments(model);
 

@@ -113,17 +113,22 @@ export function declaredEnvironments(
   return { environments, problems };
 }
 
+/** Jobs and CronJobs (migrations, hooks, batch work) run beside a version; they are not part of it. */
+const UNVERSIONED_KINDS = new Set(['Job', 'CronJob']);
+
 function versionOf(workloads: MatrixWorkload[]): Version {
   return {
-    images: workloads.flatMap(w =>
-      (w.declared?.containers ?? []).map(c => ({
-        application: w.application,
-        container: c.name,
-        image: c.image,
-        tag: c.tag,
-        digest: c.digest,
-      })),
-    ),
+    images: workloads
+      .filter(w => !UNVERSIONED_KINDS.has(w.kind))
+      .flatMap(w =>
+        (w.declared?.containers ?? []).map(c => ({
+          application: w.application,
+          container: c.name,
+          image: c.image,
+          tag: c.tag,
+          digest: c.digest,
+        })),
+      ),
   };
 }
 
