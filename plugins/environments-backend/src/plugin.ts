@@ -6,6 +6,7 @@ import { readDurationFromConfig } from '@backstage/config';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { durationToMilliseconds } from '@backstage/types';
 import {
   environmentsEntityReadPermission,
@@ -29,6 +30,10 @@ import {
 import { DatabasePromotionStore } from './database';
 import { createNewEnvironmentService } from './services/NewEnvironmentService';
 import { registerEnvironmentsActions } from './actions';
+import {
+  createEntitySignals,
+  signalingPromotionStore,
+} from './services/signals';
 
 /**
  * The environments backend plugin: what runs where, and promotions through Git.
@@ -51,6 +56,9 @@ export const environmentsPlugin = createBackendPlugin({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         notifications: notificationService,
+        // Always resolvable (its default factory publishes through the events service); pages
+        // hear it only when the signals backend is installed.
+        signals: signalsServiceRef,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
@@ -64,6 +72,7 @@ export const environmentsPlugin = createBackendPlugin({
         logger,
         scheduler,
         notifications,
+        signals,
         auditor,
         auth,
         httpAuth,
@@ -93,7 +102,12 @@ export const environmentsPlugin = createBackendPlugin({
           permissions,
           permissionsRegistry,
         });
-        const store = await DatabasePromotionStore.create({ database });
+        // Open pages refetch when an entity's matrix or promotions change.
+        const entitySignals = createEntitySignals({ signals, logger });
+        const store = signalingPromotionStore(
+          await DatabasePromotionStore.create({ database }),
+          entityRef => entitySignals.changed(entityRef),
+        );
         const liveState = createLiveStateReader({ config, logger });
         lifecycle.addShutdownHook(() => liveState.close());
         // One instance per repository, shared: its writes are serialised in the instance.
@@ -109,6 +123,7 @@ export const environmentsPlugin = createBackendPlugin({
           cache,
           cacheTtlMs: 4 * refreshIntervalMs,
           ownCredentials: () => auth.getOwnServiceCredentials(),
+          onChange: entityRef => entitySignals.changed(entityRef),
           openPromotions: async entityRef =>
             (await store.list({ entityRef, limit: 20 }))
               .filter(p => isOpenPromotionState(p.state))

@@ -55,6 +55,7 @@ import {
   versionHistory,
 } from '../PromotionService/versionHistory';
 import { liveOnlyEnvironments, mergeLiveState } from './liveEnvironments';
+import { matrixDigest } from './matrixDigest';
 import { EntityState, MatrixService, PortfolioQuery } from './types';
 import {
   defaultEnvironmentPolicies,
@@ -129,6 +130,8 @@ export function createMatrixService(options: {
   openPromotions?: (entityRef: string) => Promise<OpenPromotion[]>;
   /** The plugin's own credentials, for the background refresh. */
   ownCredentials?: () => Promise<BackstageCredentials>;
+  /** Called when the background refresh finds an entity's matrix changed since its last run. */
+  onChange?: (entityRef: string) => void;
   logger: LoggerService;
   now?: () => Date;
 }): MatrixService {
@@ -138,7 +141,7 @@ export function createMatrixService(options: {
     options.authorizePromotions ?? (async steps => steps.map(() => false));
   const now = options.now ?? (() => new Date());
   const policies = options.policies ?? defaultEnvironmentPolicies;
-  const { cache, ownCredentials, openPromotions } = options;
+  const { cache, ownCredentials, openPromotions, onChange } = options;
   const cacheTtlMs = options.cacheTtlMs ?? 60_000;
   const recent = new Map<
     string,
@@ -495,6 +498,25 @@ export function createMatrixService(options: {
     await cache?.set(key, matrix as unknown as JsonObject, { ttl: cacheTtlMs });
   }
 
+  /**
+   * Whether a refreshed matrix differs from the last refresh's (kept beside the matrices, so a
+   * refresh on another replica compares with it); false the first time.
+   */
+  const digests = new Map<string, string>();
+  async function refreshChanged(matrix: EnvironmentMatrix): Promise<boolean> {
+    const key = `matrix-digest:${matrix.entityRef}`;
+    const digest = matrixDigest(matrix);
+    const previous = cache
+      ? await cache.get<string>(key)
+      : digests.get(matrix.entityRef);
+    if (cache) {
+      await cache.set(key, digest, { ttl: Math.max(cacheTtlMs, 3_600_000) });
+    } else {
+      digests.set(matrix.entityRef, digest);
+    }
+    return previous !== undefined && previous !== digest;
+  }
+
   async function buildMatrix(
     entity: Entity,
     entityRef: string,
@@ -591,6 +613,9 @@ export function createMatrixService(options: {
             readHistory: true,
           });
           await share(cacheKey(entity, entityRef), matrix);
+          if (onChange && (await refreshChanged(matrix))) {
+            onChange(entityRef);
+          }
           return true;
         } catch (error) {
           logger.warn(

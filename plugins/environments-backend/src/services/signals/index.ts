@@ -1,0 +1,5 @@
+export {
+  createEntitySignals,
+  entitySignalsChannel,
+} from './createEntitySignals';
+export { signalingPromotionStore } from './signalingPromotionStore';
