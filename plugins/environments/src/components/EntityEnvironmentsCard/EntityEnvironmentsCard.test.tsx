@@ -4,10 +4,11 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { environmentsPlugin } from '../../plugin';
+import { mockSignalApi } from '../../__testUtils__/mockSignalApi';
 import { EntityEnvironmentsCard } from './EntityEnvironmentsCard';
 
 const entity: Entity = {
@@ -46,12 +47,12 @@ describe('EntityEnvironmentsCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  function render() {
+  function render(apis: readonly any[] = []) {
     return renderInTestApp(
       <EntityProvider entity={entity}>
         <EntityEnvironmentsCard />
       </EntityProvider>,
-      { features: [environmentsPlugin] },
+      { features: [environmentsPlugin], apis: apis as any },
     );
   }
 
@@ -103,5 +104,48 @@ describe('EntityEnvironmentsCard', () => {
     expect(
       await screen.findByText("Repository 'demo' is not configured"),
     ).toBeInTheDocument();
+  });
+
+  it('follows the changes the backend signals, keeping the versions on screen while it reloads', async () => {
+    const signals = mockSignalApi();
+    let dev = '0.9.1';
+    let answer: () => void = () => {};
+    let requests = 0;
+    server.use(
+      http.get(
+        '*/api/environments/entities/component/default/voting',
+        async () => {
+          requests += 1;
+          if (requests > 1) {
+            await new Promise<void>(resolve => {
+              answer = resolve;
+            });
+          }
+          return HttpResponse.json({
+            entityRef: 'component:default/voting',
+            live: {},
+            environments: [
+              environment('dev', 0, dev),
+              environment('prod', 1, '0.8.7'),
+            ],
+            problems: [],
+            generatedAt: '2026-11-22T20:00:00.000Z',
+          });
+        },
+      ),
+    );
+
+    await render([signals.apiPair]);
+    expect(await screen.findByText('0.9.1')).toBeInTheDocument();
+
+    dev = '0.9.2';
+    act(() => signals.emit('environments:component:default/voting'));
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(requests).toBe(2);
+    expect(screen.getByText('0.9.1')).toBeInTheDocument();
+    expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
+
+    act(() => answer());
+    expect(await screen.findByText('0.9.2')).toBeInTheDocument();
   });
 });

@@ -19,7 +19,7 @@ export function EntityEnvironmentsCard() {
         </Text>
       </CardHeader>
       <CardBody>
-        {loading && <Progress />}
+        {loading && !value && <Progress />}
         {error && <ResponseErrorPanel error={error} />}
         {value && value.environments.length === 0 && (
           <Text color="secondary">

@@ -4,7 +4,7 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -18,6 +18,7 @@ import {
   promotion,
   step,
 } from '../../__testUtils__/fixtures';
+import { mockSignalApi } from '../../__testUtils__/mockSignalApi';
 import { EntityEnvironmentsContent } from './EntityEnvironmentsContent';
 
 const entity: Entity = {
@@ -92,12 +93,12 @@ const matrix = {
   generatedAt: '2026-11-22T20:00:00.000Z',
 };
 
-function renderContent() {
+function renderContent(apis: readonly any[] = []) {
   return renderInTestApp(
     <EntityProvider entity={entity}>
       <EntityEnvironmentsContent />
     </EntityProvider>,
-    { features: [environmentsPlugin] },
+    { features: [environmentsPlugin], apis: apis as any },
   );
 }
 
@@ -238,6 +239,62 @@ describe('EntityEnvironmentsContent', () => {
     expect(dialog).toBeInTheDocument();
     expect(within(dialog).getByText('Live 1 min after merge')).toBeVisible();
     await expectNoAxeViolations();
+  }, 20_000);
+
+  it('reloads the matrix and the history once on each change the backend signals', async () => {
+    const signals = mockSignalApi();
+    let devTag = '1.4.0';
+    let matrixRequests = 0;
+    let historyRequests = 0;
+    server.use(
+      http.get(
+        '*/api/environments/entities/component/default/catalogue',
+        () => {
+          matrixRequests += 1;
+          return HttpResponse.json({
+            ...matrix,
+            environments: [
+              column('dev', 0, devTag),
+              column('prod', 1, '1.3.0'),
+            ],
+          });
+        },
+      ),
+      http.get(historyUrl, () => {
+        historyRequests += 1;
+        return HttpResponse.json({
+          entityRef: 'component:default/catalogue',
+          items: [],
+          problems: [],
+        });
+      }),
+    );
+    await renderContent([signals.apiPair]);
+    const version = () =>
+      within(
+        screen.getByRole('grid', { name: 'Environments of catalogue' }),
+      ).getByRole('row', { name: /Version/ });
+    await waitFor(() =>
+      expect(within(version()).getAllByRole('gridcell')[0]).toHaveTextContent(
+        '1.4.0',
+      ),
+    );
+    await waitFor(() => expect(historyRequests).toBe(1));
+    expect(matrixRequests).toBe(1);
+
+    devTag = '1.5.0';
+    act(() => signals.emit('environments:component:default/catalogue'));
+    await waitFor(() =>
+      expect(within(version()).getAllByRole('gridcell')[0]).toHaveTextContent(
+        '1.5.0',
+      ),
+    );
+    await waitFor(() => expect(historyRequests).toBe(2));
+    // No more than one request each, and another entity's signal changes nothing.
+    act(() => signals.emit('environments:component:default/voting'));
+    await new Promise(resolve => setTimeout(resolve, 200));
+    expect(matrixRequests).toBe(2);
+    expect(historyRequests).toBe(2);
   }, 20_000);
 
   it('shows the backend’s error', async () => {

@@ -4,11 +4,12 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { environmentsPlugin } from '../../plugin';
+import { mockSignalApi } from '../../__testUtils__/mockSignalApi';
 import { PortfolioPage } from './PortfolioPage';
 
 function matrix(name: string, versions: Record<string, string>) {
@@ -126,5 +127,40 @@ describe('PortfolioPage', () => {
     expect(
       screen.queryByRole('button', { name: 'Load more' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('reloads what it shows when the backend signals a change of a service shown', async () => {
+    const signals = mockSignalApi();
+    const requests: URLSearchParams[] = [];
+    let dev = '1.4.0';
+    server.use(
+      http.get('*/api/environments/entities', ({ request }) => {
+        requests.push(new URL(request.url).searchParams);
+        return HttpResponse.json({
+          items: [
+            matrix('catalogue', { dev, prod: '1.3.0' }),
+            matrix('frontend', { dev: '2.1.0', prod: '2.0.3' }),
+          ],
+          totalItems: 2,
+        });
+      }),
+    );
+    await renderInTestApp(<PortfolioPage />, {
+      features: [environmentsPlugin],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        mockApis.identity({ userEntityRef: 'user:default/guest' }),
+        signals.apiPair,
+      ],
+    });
+    expect(await screen.findByText('1.4.0 · Healthy')).toBeInTheDocument();
+    expect(requests).toHaveLength(1);
+
+    act(() => signals.emit('environments:component:default/voting'));
+    dev = '1.5.0';
+    act(() => signals.emit('environments:component:default/catalogue'));
+    expect(await screen.findByText('1.5.0 · Healthy')).toBeInTheDocument();
+    expect(requests).toHaveLength(2);
+    expect(requests[1].get('cursor')).toBeNull();
   });
 });

@@ -18,14 +18,18 @@ import {
   EnvironmentMatrix,
   PromotionState,
 } from '@stagecraft/plugin-environments-common';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { environmentsApiRef } from '../../api';
+import { useEntityChanges } from '../../hooks/useEntityChanges';
 import { versionLabel } from '../EnvironmentMatrix/versionLabel';
 import { portfolioColumns } from './portfolioColumns';
 import { stateLabel } from '../PromoteDialog/promotionLabels';
 
 const ALL = 'all';
+const PAGE_SIZE = 25;
+/** How often the page reloads in an app without signals, in milliseconds. */
+export const PORTFOLIO_POLL_MS = 60_000;
 
 /**
  * The portfolio: the services of one of my teams (or all) × their environments, each cell the
@@ -52,24 +56,28 @@ export function PortfolioPage() {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<Error>();
 
+  // Only the newest load's answer is shown (a reload may overtake a change of owner).
+  const latest = useRef(0);
   const load = useCallback(
-    async (next?: string) => {
-      setLoading(true);
+    async (next?: string, reload?: { limit: number }) => {
+      const id = ++latest.current;
+      if (!reload) setLoading(true);
       setError(undefined);
       try {
         const page = await environmentsApi.getPortfolio({
           owner: selected === ALL ? undefined : selected,
           cursor: next,
-          limit: 25,
+          limit: reload?.limit ?? PAGE_SIZE,
         });
+        if (id !== latest.current) return;
         setItems(previous =>
           next ? [...previous, ...page.items] : page.items,
         );
         setCursor(page.nextCursor);
       } catch (e) {
-        setError(e as Error);
+        if (id === latest.current) setError(e as Error);
       } finally {
-        setLoading(false);
+        if (id === latest.current) setLoading(false);
       }
     },
     [environmentsApi, selected],
@@ -80,6 +88,16 @@ export function PortfolioPage() {
       load();
     }
   }, [load, teams.loading]);
+
+  // A change to a service shown reloads what is shown, quietly (every minute without signals).
+  useEntityChanges(
+    items.map(item => item.entityRef),
+    () =>
+      load(undefined, {
+        limit: Math.min(100, Math.max(PAGE_SIZE, items.length)),
+      }),
+    { fallbackPollMs: PORTFOLIO_POLL_MS },
+  );
 
   const columns = portfolioColumns(items);
 

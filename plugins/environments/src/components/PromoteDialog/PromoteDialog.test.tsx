@@ -3,7 +3,7 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { Promotion } from '@stagecraft/plugin-environments-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -16,6 +16,7 @@ import {
   plan,
   promotion,
 } from '../../__testUtils__/fixtures';
+import { mockSignalApi } from '../../__testUtils__/mockSignalApi';
 import { PromoteDialog } from './PromoteDialog';
 import { PromotionTarget } from './usePromotionPlan';
 
@@ -93,6 +94,7 @@ describe('PromoteDialog', () => {
   function renderDialog(
     target: PromotionTarget = { from: 'dev', to: 'staging' },
     props: { onFinal?: (p: Promotion) => void; onClose?: () => void } = {},
+    apis: readonly any[] = [],
   ) {
     return renderInTestApp(
       <PromoteDialog
@@ -102,7 +104,7 @@ describe('PromoteDialog', () => {
         onFinal={props.onFinal}
         pollIntervalMs={10}
       />,
-      { features: [environmentsPlugin] },
+      { features: [environmentsPlugin], apis: apis as any },
     );
   }
 
@@ -280,6 +282,41 @@ describe('PromoteDialog', () => {
     const count = polls.length;
     await new Promise(resolve => setTimeout(resolve, 100));
     expect(polls.length).toBe(count);
+  });
+
+  it('with signals, reloads the promotion on each signal of its entity instead of polling', async () => {
+    promotionsEndpoint({});
+    const polls = pollEndpoint('promo-1', [
+      { state: 'merged' },
+      { state: 'completed', completedAt: '2026-11-22T20:04:00.000Z' },
+    ]);
+    const signals = mockSignalApi();
+    const channel = 'environments:component:default/catalogue';
+    await renderDialog(undefined, {}, [signals.apiPair]);
+    await promote();
+    const status = await screen.findByText(
+      'Promotion of staging: Pending review',
+    );
+    expect(signals.subscribers(channel)).toBeGreaterThan(0);
+    // Without signals it polls every 10 ms here.
+    await new Promise(resolve => setTimeout(resolve, 200));
+    expect(polls).toHaveLength(0);
+
+    act(() => signals.emit(channel));
+    await waitFor(() =>
+      expect(status).toHaveTextContent('Promotion of staging: Merged'),
+    );
+    expect(polls).toHaveLength(1);
+
+    // The gap between reloads (1 s) passes before the next signal is answered at once.
+    await new Promise(resolve => setTimeout(resolve, 1_100));
+    act(() => signals.emit(channel));
+    await waitFor(() =>
+      expect(status).toHaveTextContent('Promotion of staging: Completed'),
+    );
+    expect(polls).toHaveLength(2);
+    // Final: it stops listening.
+    await waitFor(() => expect(signals.subscribers(channel)).toBe(0));
   });
 
   it('shows a failed promotion with its reason, and retries it as a new one', async () => {

@@ -5,17 +5,19 @@ import {
 } from '@stagecraft/plugin-environments-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { environmentsApiRef } from '../../api';
+import { useEntityChanges } from '../../hooks/useEntityChanges';
 import { newIdempotencyKey } from './idempotencyKey';
 
-/** How often an open promotion is polled, in milliseconds. */
+/** How often an open promotion is polled in an app without signals, in milliseconds. */
 export const POLL_INTERVAL_MS = 2000;
 
 type Action = 'cancel' | 'merge' | 'retry';
 
 /**
- * Follows a promotion: polls it while it is open (stopping when it is final or on unmount),
- * and cancels, merges or retries it. `onFinal` is called once per promotion that reaches a
- * final state.
+ * Follows a promotion while it is open (stopping when it is final or on unmount): it reloads it
+ * when the backend signals a change of its entity, or, in an app without signals, polls it. It
+ * cancels, merges or retries it. `onFinal` is called once per promotion that reaches a final
+ * state.
  */
 export function usePromotionLifecycle(
   initial: Promotion,
@@ -29,6 +31,7 @@ export function usePromotionLifecycle(
   const [promotion, setPromotion] = useState(initial);
   const [pollError, setPollError] = useState<Error>();
   const [pollTick, setPollTick] = useState(0);
+  const [signalTick, setSignalTick] = useState(0);
   const [pending, setPending] = useState<Action>();
   const [actionError, setActionError] = useState<Error>();
   const retryKeys = useRef(new Map<string, string>());
@@ -36,8 +39,16 @@ export function usePromotionLifecycle(
   const onFinalRef = useRef(onFinal);
   onFinalRef.current = onFinal;
 
+  const open = isOpenPromotionState(promotion.state);
+  const { live } = useEntityChanges(
+    open ? promotion.entityRef : [],
+    () => setSignalTick(tick => tick + 1),
+    { fallbackPollMs: null },
+  );
+
+  // Without signals: poll while it is open.
   useEffect(() => {
-    if (!isOpenPromotionState(promotion.state)) {
+    if (!open || live) {
       return undefined;
     }
     let cancelled = false;
@@ -59,7 +70,28 @@ export function usePromotionLifecycle(
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [environmentsApi, promotion, pollTick, pollIntervalMs]);
+  }, [environmentsApi, promotion, open, live, pollTick, pollIntervalMs]);
+
+  // With signals: one reload per signal of its entity.
+  useEffect(() => {
+    if (signalTick === 0) {
+      return undefined;
+    }
+    let cancelled = false;
+    environmentsApi.getPromotion(promotion.id).then(
+      next => {
+        if (cancelled) return;
+        setPollError(undefined);
+        setPromotion(next);
+      },
+      error => {
+        if (!cancelled) setPollError(error);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [environmentsApi, promotion.id, signalTick]);
 
   useEffect(() => {
     if (

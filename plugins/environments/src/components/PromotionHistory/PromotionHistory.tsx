@@ -32,14 +32,15 @@ export function PromotionHistory({
     environment === ALL ? undefined : environment,
   );
 
-  // A new matrix (after a promotion, say) may come with new history.
-  const seenMatrix = useRef(matrix.generatedAt);
+  // Each reload of the matrix (after a promotion, or on a change the backend signals) may come
+  // with new history, even when the matrix itself is the same.
+  const seenMatrix = useRef(matrix);
   useEffect(() => {
-    if (seenMatrix.current !== matrix.generatedAt) {
-      seenMatrix.current = matrix.generatedAt;
+    if (seenMatrix.current !== matrix) {
+      seenMatrix.current = matrix;
       refresh();
     }
-  }, [matrix.generatedAt, refresh]);
+  }, [matrix, refresh]);
 
   return (
     <Flex direction="column" gap="3">
