@@ -240,5 +240,5 @@ describe('merge, cancel and retry racing on two replicas', () => {
     console.log(
       `merge ‖ cancel ‖ retry, 50 rounds: ${JSON.stringify(outcomes)}`,
     );
-  });
+  }, 600_000);
 });
