@@ -44,6 +44,11 @@ export interface Config {
       watch?: boolean;
     };
     /**
+     * Environment names that mean one environment across entities (`production: prod`), so the
+     * matrix, the portfolio and promotions use one name.
+     */
+    aliases?: { [name: string]: string };
+    /**
      * Where the plugin keeps data across restarts (mirrors of plain-git repositories, under
      * `git/`, one per repository URL and backend base URL, so two backends never share one);
      * default: `stagecraft-environments` under `backend.workingDirectory`, or under the

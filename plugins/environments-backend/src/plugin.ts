@@ -29,6 +29,7 @@ import {
 } from './services/PromotionService';
 import { DatabasePromotionStore } from './database';
 import { createNewEnvironmentService } from './services/NewEnvironmentService';
+import { readEnvironmentAliases } from './services/MatrixService/environmentAliases';
 import { registerEnvironmentsActions } from './actions';
 import {
   createEntitySignals,
@@ -112,16 +113,18 @@ export const environmentsPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => liveState.close());
         // One instance per repository, shared: its writes are serialised in the instance.
         const repositories = readGitRepositories({ config, logger });
+        const github = GithubRepositories.fromConfig(config, { logger });
         const matrix = createMatrixService({
           catalog,
           permissions,
           repositories,
-          github: GithubRepositories.fromConfig(config, { logger }),
+          github,
           liveState,
           authorizePromotions,
           policies,
           cache,
           cacheTtlMs: 4 * refreshIntervalMs,
+          environmentAliases: readEnvironmentAliases(config),
           ownCredentials: () => auth.getOwnServiceCredentials(),
           onChange: entityRef => entitySignals.changed(entityRef),
           openPromotions: async entityRef =>
@@ -177,7 +180,8 @@ export const environmentsPlugin = createBackendPlugin({
                 readDurationFromConfig(promotionConfig, { key: 'syncTimeout' }),
               )
             : undefined,
-          repositories: () => repositories.values(),
+          // Plain-git repositories from config; GitHub ones as the matrices come to read them.
+          repositories: () => [...repositories.values(), ...github.all()],
           leaseMs: promotionConfig?.has('leaseTimeout')
             ? durationToMilliseconds(
                 readDurationFromConfig(promotionConfig, {

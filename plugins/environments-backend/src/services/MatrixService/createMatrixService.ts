@@ -126,6 +126,8 @@ export function createMatrixService(options: {
   cache?: CacheService;
   /** How long a cached matrix serves requests; default 60 seconds. */
   cacheTtlMs?: number;
+  /** `environments.aliases`: names merged into one (`production` → `prod`), for every entity. */
+  environmentAliases?: Record<string, string>;
   /** The promotions under way for an entity; they join every answer, never the cache. */
   openPromotions?: (entityRef: string) => Promise<OpenPromotion[]>;
   /** The plugin's own credentials, for the background refresh. */
@@ -199,6 +201,7 @@ export function createMatrixService(options: {
       model = scanRepository(new MemoryFiles(snapshot.files), {
         path,
         environmentOrder,
+        environmentAliases: options.environmentAliases,
       });
       models.set(key, model);
       model.catch(() => models.delete(key));
@@ -353,7 +356,11 @@ export function createMatrixService(options: {
       snapshot,
       folder,
       model,
-      scanOptions: { path: folder, environmentOrder: environmentNames },
+      scanOptions: {
+        path: folder,
+        environmentOrder: environmentNames,
+        environmentAliases: options.environmentAliases,
+      },
     };
   }
 
