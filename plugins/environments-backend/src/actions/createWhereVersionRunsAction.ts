@@ -1,4 +1,5 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { normalizeRepository } from '../clusters/images';
 import { MatrixService } from '../services/MatrixService';
 
 /** How many portfolio pages (of 50 entities) one question reads at most. */
@@ -99,10 +100,9 @@ export function createWhereVersionRunsAction(options: {
 
 /** `docker.io/library/nginx` and `nginx` are one image. */
 function sameImage(declared: string | null, asked: string): boolean {
-  const normal = (image: string) =>
-    image
-      .toLowerCase()
-      .replace(/^(docker\.io|index\.docker\.io)\//, '')
-      .replace(/^library\//, '');
-  return declared !== null && normal(declared) === normal(asked);
+  return (
+    declared !== null &&
+    normalizeRepository(declared.toLowerCase()) ===
+      normalizeRepository(asked.toLowerCase())
+  );
 }

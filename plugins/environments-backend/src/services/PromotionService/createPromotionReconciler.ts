@@ -27,6 +27,8 @@ export function createPromotionReconciler(options: {
   leaseMs: number;
 }) {
   const { store, repositoryOf, logger, now, leaseMs } = options;
+  /** Branches (at a commit) already found to carry no trailers: read and reported once. */
+  const unadoptable = new Set<string>();
 
   function traceOf(promotion: Promotion, repository: GitRepository) {
     // Git's --since has one-second steps: start a minute early.
@@ -153,7 +155,12 @@ export function createPromotionReconciler(options: {
         const prefix = /^stagecraft\/promote\/.*-([0-9a-f]{8})$/.exec(
           branch,
         )?.[1];
-        if (!prefix || (await store.findByIdPrefix(prefix)).length > 0) {
+        const seen = `${repository.name}:${branch}@${commit}`;
+        if (
+          !prefix ||
+          unadoptable.has(seen) ||
+          (await store.findByIdPrefix(prefix)).length > 0
+        ) {
           continue;
         }
         try {
@@ -162,6 +169,7 @@ export function createPromotionReconciler(options: {
           );
           const trailers = parsePromotionTrailers(message);
           if (!trailers || !trailers.promotionId.startsWith(prefix)) {
+            unadoptable.add(seen);
             orphans.push(`${repository.name}:${branch}`);
             continue;
           }
